@@ -1,0 +1,22 @@
+"""Text folding and markup helpers shared by models, importers and views."""
+
+import html
+import re
+import unicodedata
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_EXTRA_FOLDS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"})
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+
+
+def fold_for_search(text: str) -> str:
+    """Lower-case `text`, drop accents and collapse spaces ("Müller" -> "muller")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _SPACES.sub(" ", stripped.translate(_EXTRA_FOLDS)).strip()
+
+
+def strip_markup(sanitized_html: str) -> str:
+    """Return the plain text of sanitized HTML (tags dropped, entities decoded)."""
+    return html.unescape(_TAG.sub("", sanitized_html))
