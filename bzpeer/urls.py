@@ -5,4 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("profiles.urls")),
+    path("", include("graph.urls")),
+    path("", include("claims.urls")),
 ]
