@@ -263,6 +263,9 @@ class WorkTopic(models.Model):
             models.Index(fields=["topic", "work"], name="worktopic_topic_work_idx"),
         ]
 
+    def __str__(self):
+        return f"{self.topic_id} on {self.work_id}"
+
 
 class Follow(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
@@ -275,6 +278,9 @@ class Follow(models.Model):
             # Follower count of one researcher.
             models.Index(fields=["researcher"], name="follow_researcher_idx"),
         ]
+
+    def __str__(self):
+        return f"{self.user_id} follows {self.researcher_id}"
 
 
 class ImportRun(models.Model):

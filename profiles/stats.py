@@ -17,6 +17,15 @@ from profiles.trust import trust_for
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
+TRUST_FIELDS = (
+    "id",
+    "verification_level",
+    "orcid",
+    "last_known_institution_id",
+    "works_count",
+    "close_collaborators_count",
+    "claimed_close_collaborators_count",
+)
 SUMMARY_TOPICS = 3
 
 # Each statement takes the researcher ids as %(ids)s (a bigint[]).
@@ -33,6 +42,7 @@ _COUNT_STATEMENTS = [
         GROUP BY ids.id
     ) s
     WHERE r.id = s.researcher_id
+      AND (r.works_count, r.topics_count) IS DISTINCT FROM (coalesce(s.works, 0), coalesce(s.topics, 0))
     """,
     # Close collaborators: co-authors with at least two shared works that are
     # not hyperauthored; and how many of them are claimed.
@@ -58,6 +68,8 @@ _COUNT_STATEMENTS = [
         GROUP BY ids.id
     ) s
     WHERE r.id = s.researcher_id
+      AND (r.close_collaborators_count, r.claimed_close_collaborators_count)
+          IS DISTINCT FROM (coalesce(s.close, 0), coalesce(s.claimed, 0))
     """,
     # Followers.
     """
@@ -69,7 +81,7 @@ _COUNT_STATEMENTS = [
         LEFT JOIN profiles_follow f ON f.researcher_id = ids.id
         GROUP BY ids.id
     ) s
-    WHERE r.id = s.researcher_id
+    WHERE r.id = s.researcher_id AND r.followers_count IS DISTINCT FROM coalesce(s.followers, 0)
     """,
     # Last known institution, when no author record set one: the first
     # institution on the researcher's most recent work that names one.
@@ -136,11 +148,19 @@ def _recompute_batch(ids: list[int]) -> None:
         for researcher_id, name in cursor.fetchall():
             topics.setdefault(researcher_id, []).append(name)
 
-        researchers = list(Researcher.objects.filter(id__in=ids))
+        summaries, scores = [], []
+        researchers = Researcher.objects.filter(id__in=ids).only(*TRUST_FIELDS).order_by("id")
         for researcher in researchers:
-            researcher.auto_summary = generated_summary(topics.get(researcher.id, []), researcher.works_count)
-            researcher.trust_score = trust_for(researcher).score
-        Researcher.objects.bulk_update(researchers, ["auto_summary", "trust_score"], batch_size=BATCH_SIZE)
+            summaries.append(generated_summary(topics.get(researcher.id, []), researcher.works_count))
+            scores.append(trust_for(researcher).score)
+        cursor.execute(
+            """
+            UPDATE profiles_researcher r SET auto_summary = u.summary, trust_score = u.score
+            FROM unnest(%s::bigint[], %s::text[], %s::int[]) AS u(id, summary, score)
+            WHERE r.id = u.id AND (r.auto_summary, r.trust_score) IS DISTINCT FROM (u.summary, u.score)
+            """,
+            [[researcher.id for researcher in researchers], summaries, scores],
+        )
 
 
 def mark_hyperauthored(work_ids: Iterable[int]) -> None:

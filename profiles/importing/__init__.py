@@ -1,0 +1,182 @@
+"""Import OpenAlex records: read files, normalize records, write rows in batches.
+
+`run_import()` wires the pipeline: `readers` yields raw records per file,
+`normalize` maps each to a row or rejects it with a reason, and `writer`
+loads rows in batches. It records an ImportRun, then recomputes the counts
+and trust scores of the researchers it touched.
+"""
+
+import hashlib
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import orjson
+from django.db import connection
+from django.utils import timezone
+
+from profiles.importing import normalize, writer
+from profiles.importing.readers import read_records
+from profiles.models import ImportRun
+from profiles.stats import recompute_researchers
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+# The ImportRun keeps this many rejections in full; the count covers all.
+MAX_STORED_REJECTIONS = 1000
+# One import at a time: a second run waits for this PostgreSQL advisory lock.
+IMPORT_LOCK_KEY = 0x62_7A_70_65_65_72  # "bzpeer"
+
+NORMALIZERS = {
+    "institution": (normalize.normalize_institution, writer.write_institutions),
+    "topic": (normalize.normalize_topic, writer.write_topics),
+    "source": (normalize.normalize_source, writer.write_sources),
+    "author": (normalize.normalize_author, writer.write_authors),
+}
+# Referenced entities load first, so works find full records where they exist.
+KIND_ORDER = ("institution", "topic", "source", "author", "work")
+
+
+class _Batches:
+    """Rows waiting to be written, one list per entity kind."""
+
+    def __init__(self, run: ImportRun, totals: writer.WriteCounts):
+        self.run = run
+        self.totals = totals
+        self.pending: dict[str, list] = {kind: [] for kind in KIND_ORDER}
+
+    def add(self, kind: str, row) -> None:
+        self.pending[kind].append(row)
+        if len(self.pending[kind]) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        for kind in KIND_ORDER:
+            rows = self.pending[kind]
+            if not rows:
+                continue
+            counts = writer.write_works(rows) if kind == "work" else NORMALIZERS[kind][1](rows)
+            self.totals.add(counts)
+            self.pending[kind] = []
+
+
+def record_hash(raw: bytes, data: dict) -> str:
+    payload = raw or orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+def _reject(run: ImportRun, file: str, line: int, reason: str) -> None:
+    run.records_rejected += 1
+    if len(run.rejections) < MAX_STORED_REJECTIONS:
+        run.rejections.append({"file": file, "line": line, "reason": reason})
+    logger.info("Rejected %s line %s: %s", file, line, reason)
+
+
+def run_import(
+    paths: Iterable[str | Path],
+    *,
+    progress: bool | None = None,
+    on_reject: Callable[[str, int, str], None] | None = None,
+) -> ImportRun:
+    """Import OpenAlex files and return the finished ImportRun."""
+    paths = [Path(path) for path in paths]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(f"Not a readable file: {', '.join(missing)}. Check the path and try again.")
+
+    run = ImportRun.objects.create(source="openalex", paths=[str(path) for path in paths])
+    logger.info("Import %s started: %s", run.pk, ", ".join(run.paths))
+    totals = writer.WriteCounts()
+    batches = _Batches(run, totals)
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    if show_progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=sum(path.stat().st_size for path in paths), unit="B", unit_scale=True, desc="Importing")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+    try:
+        for path in paths:
+            for record in read_records(path, on_read=bar.update if bar else None):
+                _handle(record, run, batches, on_reject)
+        batches.flush()
+        _finish(run, totals)
+    except Exception as error:
+        run.status = ImportRun.Status.FAILED
+        run.error = f"{type(error).__name__}: {error}"
+        run.finished_at = timezone.now()
+        _save_counts(run, totals)
+        logger.exception("Import %s failed", run.pk)
+        raise
+    finally:
+        if bar:
+            bar.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
+    return run
+
+
+def _handle(record, run: ImportRun, batches: _Batches, on_reject) -> None:
+    if record.error:
+        _reject(run, record.file, record.line, record.error)
+        if on_reject:
+            on_reject(record.file, record.line, record.error)
+        return
+    run.records_read += 1
+    try:
+        kind = normalize.entity_kind(record.data)
+        if kind == "work":
+            row = normalize.normalize_work(record.data, record_hash(record.raw, record.data))
+        else:
+            row = NORMALIZERS[kind][0](record.data)
+            if row is None:
+                raise normalize.RecordError(f"`id` {record.data.get('id')!r} is not a valid {kind} id")
+    except normalize.UnsupportedRecord as unsupported:
+        run.records_skipped += 1
+        logger.debug("Skipped %s line %s: %s records are not imported", record.file, record.line, unsupported)
+        return
+    except normalize.RecordError as error:
+        _reject(run, record.file, record.line, str(error))
+        if on_reject:
+            on_reject(record.file, record.line, str(error))
+        return
+    batches.add(kind, row)
+
+
+def _finish(run: ImportRun, totals: writer.WriteCounts) -> None:
+    if totals.researcher_ids:
+        recompute_researchers(totals.researcher_ids)
+        _invalidate_graph_slices(totals.researcher_ids)
+    run.status = ImportRun.Status.FINISHED_WITH_ERRORS if run.records_rejected else ImportRun.Status.FINISHED
+    run.finished_at = timezone.now()
+    _save_counts(run, totals)
+    logger.info(
+        "Import %s finished: %s read, %s created, %s updated, %s unchanged, %s skipped, %s rejected",
+        run.pk,
+        run.records_read,
+        run.records_created,
+        run.records_updated,
+        run.records_unchanged,
+        run.records_skipped,
+        run.records_rejected,
+    )
+
+
+def _save_counts(run: ImportRun, totals: writer.WriteCounts) -> None:
+    run.records_created = totals.created
+    run.records_updated = totals.updated
+    run.records_unchanged = totals.unchanged
+    run.save()
+
+
+def _invalidate_graph_slices(researcher_ids: set[int]) -> None:
+    # profiles never imports graph at module level; the graph app may be absent.
+    try:
+        from graph.services import invalidate_slices
+    except ImportError:
+        return
+    invalidate_slices(researcher_ids)

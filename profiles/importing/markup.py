@@ -1,0 +1,81 @@
+"""Keep the safe inline subset of HTML in imported titles and abstracts.
+
+OpenAlex titles carry real markup (<i>, <sup>, <scp>, MathML) and sometimes
+markup escaped once more (`&lt;sub&gt;2.5&lt;/sub&gt;`). Only <i>, <b>, <sub>
+and <sup> survive, without attributes; every other tag is dropped with its
+text kept, <script> and <style> lose their content, and all text is escaped.
+The result is safe to render as HTML.
+"""
+
+import html
+import re
+from html.parser import HTMLParser
+
+ALLOWED_TAGS = frozenset({"i", "b", "sub", "sup"})
+# Tags whose text is never meant for the reader.
+DROPPED_CONTENT_TAGS = frozenset({"script", "style", "template"})
+# Bidirectional overrides and other invisible format characters that real
+# records carry (U+200E, U+202A, U+202C) and that can reorder the page's text.
+INVISIBLE_FORMAT_CHARACTERS = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_ESCAPED_TAG = re.compile(r"&lt;/?(?:i|b|sub|sup)&gt;", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+class _InlineSanitizer(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.open_tags: list[str] = []
+        self.dropping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in DROPPED_CONTENT_TAGS:
+            self.dropping += 1
+        elif tag in ALLOWED_TAGS and not self.dropping:
+            self.parts.append(f"<{tag}>")
+            self.open_tags.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        # Self-closing tags (<br/>, <mml:mspace/>) carry no text to keep.
+        if tag == "br":
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in DROPPED_CONTENT_TAGS:
+            self.dropping = max(0, self.dropping - 1)
+        elif tag in ALLOWED_TAGS and tag in self.open_tags:
+            # Close everything opened after it too, so the output nests.
+            while self.open_tags:
+                closing = self.open_tags.pop()
+                self.parts.append(f"</{closing}>")
+                if closing == tag:
+                    break
+
+    def handle_data(self, data):
+        if not self.dropping:
+            self.parts.append(html.escape(data, quote=False))
+
+    def result(self) -> str:
+        self.close()
+        while self.open_tags:
+            self.parts.append(f"</{self.open_tags.pop()}>")
+        return "".join(self.parts)
+
+
+def sanitize_inline(raw: str | None) -> str:
+    """Return `raw` as safe HTML with only <i>, <b>, <sub> and <sup> kept."""
+    if not raw:
+        return ""
+    text = INVISIBLE_FORMAT_CHARACTERS.sub("", raw)
+    if "<" not in text and _ESCAPED_TAG.search(text):
+        text = html.unescape(text)
+    parser = _InlineSanitizer()
+    parser.feed(text)
+    return _SPACES.sub(" ", parser.result()).strip()
+
+
+def clean_name(raw: str | None) -> str:
+    """Return a person's or institution's name as plain text without invisible characters."""
+    if not raw:
+        return ""
+    return _SPACES.sub(" ", INVISIBLE_FORMAT_CHARACTERS.sub("", raw)).strip()

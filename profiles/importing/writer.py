@@ -1,0 +1,492 @@
+"""Load normalized rows into PostgreSQL in batches.
+
+Works are keyed by OpenAlex id and carry the hash of the record they came
+from: a work whose hash is unchanged is skipped without a single write, so a
+second import of the same file changes no row. New works and their
+authorships go in with COPY (ids taken from the sequences up front, so
+authorships can point at them); a changed work is updated in place and its
+authorships and topics replaced. Referenced institutions, topics, sources
+and authors are created as stubs when missing and never overwrite a full
+record. Each batch is one transaction.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from profiles.importing.normalize import AuthorRow, InstitutionRow, SourceRow, TopicRow, WorkRow
+from profiles.text import fold_for_search
+
+logger = logging.getLogger(__name__)
+
+WORK_COLUMNS = (
+    "id", "openalex_id", "record_hash", "title", "abstract", "type", "publication_year", "publication_date",
+    "doi", "arxiv_id", "venue", "landing_page_url", "source_id", "cited_by_count", "is_retracted",
+    "authors_count", "is_hyperauthored", "primary_topic_id", "created_at", "updated_at",
+)  # fmt: skip
+AUTHORSHIP_COLUMNS = ("id", "work_id", "researcher_id", "position", "author_position", "printed_name")
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    researcher_ids: set[int] = field(default_factory=set)
+    work_ids: set[int] = field(default_factory=set)
+
+    def add(self, other: "WriteCounts") -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.researcher_ids |= other.researcher_ids
+        self.work_ids |= other.work_ids
+
+
+def _ids_by_openalex(cursor, table: str, openalex_ids) -> dict[str, int]:
+    if not openalex_ids:
+        return {}
+    cursor.execute(
+        f"SELECT openalex_id, id FROM {table} WHERE openalex_id = ANY(%s::text[])",
+        [list(openalex_ids)],
+    )
+    return dict(cursor.fetchall())
+
+
+def _take_ids(cursor, table: str, count: int) -> list[int]:
+    if count == 0:
+        return []
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [table, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+# Stubs: rows seen only as references inside another record -----------------
+
+
+def _insert_institution_stubs(cursor, rows: dict[str, InstitutionRow]) -> None:
+    if not rows:
+        return
+    values = list(rows.values())
+    cursor.execute(
+        """
+        INSERT INTO profiles_institution
+            (openalex_id, display_name, ror, country_code, type, homepage_url, web_domains, is_complete)
+        SELECT u.openalex_id, u.display_name, u.ror, u.country_code, u.type, '', '{}', false
+        FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+             AS u(openalex_id, display_name, ror, country_code, type)
+        ON CONFLICT (openalex_id) DO NOTHING
+        """,
+        [
+            [row.openalex_id for row in values],
+            [row.display_name for row in values],
+            [row.ror for row in values],
+            [row.country_code for row in values],
+            [row.type for row in values],
+        ],
+    )
+
+
+def _insert_topic_stubs(cursor, rows: dict[str, TopicRow]) -> None:
+    if not rows:
+        return
+    values = list(rows.values())
+    cursor.execute(
+        """
+        INSERT INTO profiles_topic (openalex_id, display_name, subfield, field, domain, is_complete)
+        SELECT u.openalex_id, u.display_name, u.subfield, u.field, u.domain, false
+        FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+             AS u(openalex_id, display_name, subfield, field, domain)
+        ON CONFLICT (openalex_id) DO NOTHING
+        """,
+        [
+            [row.openalex_id for row in values],
+            [row.display_name for row in values],
+            [row.subfield for row in values],
+            [row.field for row in values],
+            [row.domain for row in values],
+        ],
+    )
+
+
+def _insert_source_stubs(cursor, rows: dict[str, SourceRow]) -> None:
+    if not rows:
+        return
+    values = list(rows.values())
+    cursor.execute(
+        """
+        INSERT INTO profiles_source (openalex_id, display_name, type, host_organization_name, is_complete)
+        SELECT u.openalex_id, u.display_name, u.type, u.host, false
+        FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS u(openalex_id, display_name, type, host)
+        ON CONFLICT (openalex_id) DO NOTHING
+        """,
+        [
+            [row.openalex_id for row in values],
+            [row.display_name for row in values],
+            [row.type for row in values],
+            [row.host_organization_name for row in values],
+        ],
+    )
+
+
+def _insert_researcher_stubs(cursor, rows: dict[str, AuthorRow]) -> None:
+    if not rows:
+        return
+    values = list(rows.values())
+    now = timezone.now()
+    cursor.execute(
+        """
+        INSERT INTO profiles_researcher
+            (openalex_id, orcid, display_name, name_variants, search_name, summary, auto_summary,
+             open_to_collaborate, verification_level, works_count, topics_count, close_collaborators_count,
+             claimed_close_collaborators_count, followers_count, trust_score, created_at, updated_at)
+        SELECT u.openalex_id, u.orcid, u.display_name, '{}', u.search_name, '', '',
+               true, 1, 0, 0, 0, 0, 0, 0, %s, %s
+        FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS u(openalex_id, orcid, display_name, search_name)
+        ON CONFLICT (openalex_id) DO NOTHING
+        """,
+        [
+            now,
+            now,
+            [row.openalex_id for row in values],
+            [row.orcid for row in values],
+            [row.display_name[:500] for row in values],
+            [fold_for_search(row.display_name) for row in values],
+        ],
+    )
+    # An ORCID iD printed on a work fills a record that has none; it never
+    # replaces one that an author record or an earlier work gave.
+    with_orcid = [row for row in values if row.orcid]
+    if with_orcid:
+        cursor.execute(
+            """
+            UPDATE profiles_researcher r SET orcid = u.orcid, updated_at = %s
+            FROM unnest(%s::text[], %s::text[]) AS u(openalex_id, orcid)
+            WHERE r.openalex_id = u.openalex_id AND r.orcid = ''
+            """,
+            [now, [row.openalex_id for row in with_orcid], [row.orcid for row in with_orcid]],
+        )
+
+
+# Works ----------------------------------------------------------------------
+
+
+def write_works(rows: list[WorkRow]) -> WriteCounts:
+    """Write one batch of works (deduplicated by OpenAlex id, last one wins)."""
+    counts = WriteCounts()
+    latest = {row.openalex_id: row for row in rows}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT openalex_id, id, record_hash FROM profiles_work WHERE openalex_id = ANY(%s::text[])",
+            [list(latest)],
+        )
+        existing = {openalex_id: (work_id, record_hash) for openalex_id, work_id, record_hash in cursor.fetchall()}
+
+        new_rows, changed_rows = [], []
+        for openalex_id, row in latest.items():
+            if openalex_id not in existing:
+                new_rows.append(row)
+            elif existing[openalex_id][1] != row.record_hash:
+                changed_rows.append(row)
+            else:
+                counts.unchanged += 1
+        if not new_rows and not changed_rows:
+            return counts
+
+        to_write = new_rows + changed_rows
+        maps = _write_references(cursor, to_write)
+
+        changed_ids = [existing[row.openalex_id][0] for row in changed_rows]
+        if changed_ids:
+            counts.researcher_ids |= _remove_work_children(cursor, changed_ids)
+            _update_works(cursor, changed_rows, existing, maps)
+
+        work_ids = dict(
+            zip((row.openalex_id for row in new_rows), _take_ids(cursor, "profiles_work", len(new_rows)), strict=True)
+        )
+        _copy_new_works(cursor, new_rows, work_ids, maps)
+        work_ids.update({row.openalex_id: existing[row.openalex_id][0] for row in changed_rows})
+        counts.researcher_ids |= _copy_children(cursor, to_write, work_ids, maps)
+
+        counts.created = len(new_rows)
+        counts.updated = len(changed_rows)
+        counts.work_ids = set(work_ids.values())
+    return counts
+
+
+def _write_references(cursor, rows: list[WorkRow]) -> dict[str, dict[str, int]]:
+    institutions: dict[str, InstitutionRow] = {}
+    topics: dict[str, TopicRow] = {}
+    sources: dict[str, SourceRow] = {}
+    authors: dict[str, AuthorRow] = {}
+    for row in rows:
+        if row.source:
+            sources.setdefault(row.source.openalex_id, row.source)
+        for work_topic in row.topics:
+            topics.setdefault(work_topic.topic.openalex_id, work_topic.topic)
+        for authorship in row.authorships:
+            if authorship.author:
+                known = authors.get(authorship.author.openalex_id)
+                if known is None or (not known.orcid and authorship.author.orcid):
+                    authors[authorship.author.openalex_id] = authorship.author
+            for institution in authorship.institutions:
+                institutions.setdefault(institution.openalex_id, institution)
+
+    _insert_institution_stubs(cursor, institutions)
+    _insert_topic_stubs(cursor, topics)
+    _insert_source_stubs(cursor, sources)
+    _insert_researcher_stubs(cursor, authors)
+    return {
+        "institution": _ids_by_openalex(cursor, "profiles_institution", institutions),
+        "topic": _ids_by_openalex(cursor, "profiles_topic", topics),
+        "source": _ids_by_openalex(cursor, "profiles_source", sources),
+        "researcher": _ids_by_openalex(cursor, "profiles_researcher", authors),
+    }
+
+
+def _work_values(row: WorkRow, maps) -> tuple:
+    primary = row.primary_topic
+    return (
+        row.openalex_id,
+        row.record_hash,
+        row.title,
+        row.abstract,
+        row.type,
+        row.publication_year,
+        row.publication_date,
+        row.doi,
+        row.arxiv_id,
+        row.venue[:500],
+        row.landing_page_url,
+        maps["source"].get(row.source.openalex_id) if row.source else None,
+        row.cited_by_count,
+        row.is_retracted,
+        row.authors_count,
+        row.is_hyperauthored,
+        maps["topic"].get(primary.openalex_id) if primary else None,
+    )
+
+
+def _copy_new_works(cursor, rows: list[WorkRow], work_ids: dict[str, int], maps) -> None:
+    if not rows:
+        return
+    now = timezone.now()
+    with cursor.copy(f"COPY profiles_work ({', '.join(WORK_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((work_ids[row.openalex_id], *_work_values(row, maps), now, now))
+
+
+def _update_works(cursor, rows: list[WorkRow], existing, maps) -> None:
+    assignments = ", ".join(f"{column} = %s" for column in WORK_COLUMNS[1:-2])
+    now = timezone.now()
+    cursor.executemany(
+        f"UPDATE profiles_work SET {assignments}, updated_at = %s WHERE id = %s",
+        [(*_work_values(row, maps), now, existing[row.openalex_id][0]) for row in rows],
+    )
+
+
+def _remove_work_children(cursor, work_ids: list[int]) -> set[int]:
+    """Delete the authorships and topics of changed works; return their researchers."""
+    cursor.execute(
+        "SELECT DISTINCT researcher_id FROM profiles_authorship WHERE work_id = ANY(%s) AND researcher_id IS NOT NULL",
+        [work_ids],
+    )
+    researchers = {row[0] for row in cursor.fetchall()}
+    cursor.execute(
+        """
+        DELETE FROM profiles_authorship_institutions
+        WHERE authorship_id IN (SELECT id FROM profiles_authorship WHERE work_id = ANY(%s))
+        """,
+        [work_ids],
+    )
+    cursor.execute("DELETE FROM profiles_authorship WHERE work_id = ANY(%s)", [work_ids])
+    cursor.execute("DELETE FROM profiles_worktopic WHERE work_id = ANY(%s)", [work_ids])
+    return researchers
+
+
+def _copy_children(cursor, rows: list[WorkRow], work_ids: dict[str, int], maps) -> set[int]:
+    """COPY the authorships, their institutions and the topics of `rows`."""
+    researchers: set[int] = set()
+    authorship_count = sum(len(row.authorships) for row in rows)
+    authorship_ids = iter(_take_ids(cursor, "profiles_authorship", authorship_count))
+    institution_links = []
+    with cursor.copy(f"COPY profiles_authorship ({', '.join(AUTHORSHIP_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            work_id = work_ids[row.openalex_id]
+            for authorship in row.authorships:
+                authorship_id = next(authorship_ids)
+                researcher_id = maps["researcher"].get(authorship.author.openalex_id) if authorship.author else None
+                if researcher_id:
+                    researchers.add(researcher_id)
+                copy.write_row(
+                    (
+                        authorship_id,
+                        work_id,
+                        researcher_id,
+                        authorship.position,
+                        authorship.author_position,
+                        authorship.printed_name[:500],
+                    )
+                )
+                institution_links.extend(
+                    (authorship_id, maps["institution"][institution.openalex_id])
+                    for institution in authorship.institutions
+                )
+    if institution_links:
+        with cursor.copy("COPY profiles_authorship_institutions (authorship_id, institution_id) FROM STDIN") as copy:
+            for link in institution_links:
+                copy.write_row(link)
+    with cursor.copy("COPY profiles_worktopic (work_id, topic_id, score, is_primary) FROM STDIN") as copy:
+        for row in rows:
+            for work_topic in row.topics:
+                copy.write_row(
+                    (
+                        work_ids[row.openalex_id],
+                        maps["topic"][work_topic.topic.openalex_id],
+                        work_topic.score,
+                        work_topic.is_primary,
+                    )
+                )
+    return researchers
+
+
+# Full entity records ----------------------------------------------------------
+
+
+def write_institutions(rows: list[InstitutionRow]) -> WriteCounts:
+    latest = {row.openalex_id: row for row in rows}
+    with transaction.atomic(), connection.cursor() as cursor:
+        before = _ids_by_openalex(cursor, "profiles_institution", latest)
+        changed = 0
+        for row in latest.values():
+            cursor.execute(
+                """
+                INSERT INTO profiles_institution AS i
+                    (openalex_id, display_name, ror, country_code, type, homepage_url, web_domains, is_complete)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, true)
+                ON CONFLICT (openalex_id) DO UPDATE SET
+                    display_name = EXCLUDED.display_name, ror = EXCLUDED.ror, country_code = EXCLUDED.country_code,
+                    type = EXCLUDED.type, homepage_url = EXCLUDED.homepage_url, web_domains = EXCLUDED.web_domains,
+                    is_complete = true
+                WHERE (i.display_name, i.ror, i.country_code, i.type, i.homepage_url, i.web_domains, i.is_complete)
+                      IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.ror, EXCLUDED.country_code, EXCLUDED.type,
+                                        EXCLUDED.homepage_url, EXCLUDED.web_domains, true)
+                """,
+                [
+                    row.openalex_id,
+                    row.display_name,
+                    row.ror,
+                    row.country_code,
+                    row.type,
+                    row.homepage_url,
+                    row.web_domains,
+                ],
+            )
+            changed += cursor.rowcount
+        return _entity_counts(len(latest), len(latest) - len(before), changed)
+
+
+def write_topics(rows: list[TopicRow]) -> WriteCounts:
+    latest = {row.openalex_id: row for row in rows}
+    with transaction.atomic(), connection.cursor() as cursor:
+        before = _ids_by_openalex(cursor, "profiles_topic", latest)
+        changed = 0
+        for row in latest.values():
+            cursor.execute(
+                """
+                INSERT INTO profiles_topic AS t (openalex_id, display_name, subfield, field, domain, is_complete)
+                VALUES (%s, %s, %s, %s, %s, true)
+                ON CONFLICT (openalex_id) DO UPDATE SET
+                    display_name = EXCLUDED.display_name, subfield = EXCLUDED.subfield, field = EXCLUDED.field,
+                    domain = EXCLUDED.domain, is_complete = true
+                WHERE (t.display_name, t.subfield, t.field, t.domain, t.is_complete)
+                      IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.subfield, EXCLUDED.field, EXCLUDED.domain, true)
+                """,
+                [row.openalex_id, row.display_name, row.subfield, row.field, row.domain],
+            )
+            changed += cursor.rowcount
+        return _entity_counts(len(latest), len(latest) - len(before), changed)
+
+
+def write_sources(rows: list[SourceRow]) -> WriteCounts:
+    latest = {row.openalex_id: row for row in rows}
+    with transaction.atomic(), connection.cursor() as cursor:
+        before = _ids_by_openalex(cursor, "profiles_source", latest)
+        changed = 0
+        for row in latest.values():
+            cursor.execute(
+                """
+                INSERT INTO profiles_source AS s (openalex_id, display_name, type, host_organization_name, is_complete)
+                VALUES (%s, %s, %s, %s, true)
+                ON CONFLICT (openalex_id) DO UPDATE SET
+                    display_name = EXCLUDED.display_name, type = EXCLUDED.type,
+                    host_organization_name = EXCLUDED.host_organization_name, is_complete = true
+                WHERE (s.display_name, s.type, s.host_organization_name, s.is_complete)
+                      IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.type, EXCLUDED.host_organization_name, true)
+                """,
+                [row.openalex_id, row.display_name, row.type, row.host_organization_name],
+            )
+            changed += cursor.rowcount
+        return _entity_counts(len(latest), len(latest) - len(before), changed)
+
+
+def write_authors(rows: list[AuthorRow]) -> WriteCounts:
+    latest = {row.openalex_id: row for row in rows}
+    with transaction.atomic(), connection.cursor() as cursor:
+        institutions = {row.institution.openalex_id: row.institution for row in latest.values() if row.institution}
+        _insert_institution_stubs(cursor, institutions)
+        institution_ids = _ids_by_openalex(cursor, "profiles_institution", institutions)
+        before = _ids_by_openalex(cursor, "profiles_researcher", latest)
+        now = timezone.now()
+        changed = 0
+        researcher_ids = set()
+        for row in latest.values():
+            institution_id = institution_ids.get(row.institution.openalex_id) if row.institution else None
+            search_name = fold_for_search(" ".join([row.display_name, *row.name_variants]))
+            cursor.execute(
+                """
+                INSERT INTO profiles_researcher AS r
+                    (openalex_id, orcid, display_name, name_variants, search_name, summary, auto_summary,
+                     open_to_collaborate, verification_level, works_count, topics_count, close_collaborators_count,
+                     claimed_close_collaborators_count, followers_count, trust_score, last_known_institution_id,
+                     created_at, updated_at)
+                VALUES (%s, %s, %s, %s, %s, '', '', true, 1, 0, 0, 0, 0, 0, 0, %s, %s, %s)
+                ON CONFLICT (openalex_id) DO UPDATE SET
+                    display_name = EXCLUDED.display_name, name_variants = EXCLUDED.name_variants,
+                    search_name = EXCLUDED.search_name,
+                    orcid = CASE WHEN EXCLUDED.orcid <> '' THEN EXCLUDED.orcid ELSE r.orcid END,
+                    last_known_institution_id =
+                        coalesce(EXCLUDED.last_known_institution_id, r.last_known_institution_id),
+                    updated_at = EXCLUDED.updated_at
+                WHERE (r.display_name, r.name_variants, r.search_name, r.orcid, r.last_known_institution_id)
+                      IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.name_variants, EXCLUDED.search_name,
+                                        CASE WHEN EXCLUDED.orcid <> '' THEN EXCLUDED.orcid ELSE r.orcid END,
+                                        coalesce(EXCLUDED.last_known_institution_id, r.last_known_institution_id))
+                RETURNING id
+                """,
+                [
+                    row.openalex_id,
+                    row.orcid,
+                    row.display_name[:500],
+                    row.name_variants,
+                    search_name,
+                    institution_id,
+                    now,
+                    now,
+                ],
+            )
+            returned = cursor.fetchone()
+            if returned:
+                changed += 1
+                researcher_ids.add(returned[0])
+        counts = _entity_counts(len(latest), len(latest) - len(before), changed)
+        counts.researcher_ids = researcher_ids
+        return counts
+
+
+def _entity_counts(total: int, created: int, changed: int) -> WriteCounts:
+    return WriteCounts(created=created, updated=changed - created, unchanged=total - changed)
