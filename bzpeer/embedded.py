@@ -110,11 +110,11 @@ def _start_redis(path: Path) -> None:
         time.sleep(0.05)
 
 
-def stop_servers() -> None:
+def stop_servers(*, postgres: bool = True, redis: bool = True) -> None:
     """Stop the embedded Redis and PostgreSQL of the current data folder."""
     folder = data_dir()
     pid_file = folder / "redis.pid"
-    if pid_file.exists():
+    if redis and pid_file.exists():
         try:
             os.kill(int(pid_file.read_text().strip()), 15)
             logger.info("Stopped embedded Redis")
@@ -123,7 +123,7 @@ def stop_servers() -> None:
         pid_file.unlink(missing_ok=True)
 
     pgdata = folder / "postgres"
-    if (pgdata / "postmaster.pid").exists():
+    if postgres and (pgdata / "postmaster.pid").exists():
         from pgserver._commands import pg_ctl
 
         server_user = None if os.geteuid() != 0 else "pgserver"

@@ -2,7 +2,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -63,5 +62,5 @@ def pytest_sessionfinish(session, exitstatus):
     # Stop the embedded servers only when this test session started them.
     from bzpeer import embedded
 
-    if embedded.started_here and (settings.EMBEDDED_POSTGRES or settings.EMBEDDED_REDIS):
-        embedded.stop_servers()
+    if embedded.started_here:
+        embedded.stop_servers(postgres="postgres" in embedded.started_here, redis="redis" in embedded.started_here)
