@@ -102,7 +102,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Importing the bundled sample ({len(pending)} files)...")
         run = run_import(pending)
         self.stdout.write(
-            f"Imported {run.records_created} records ({run.records_rejected} rejected, see ImportRun {run.pk} in admin)."
+            f"Imported {run.records_created} records "
+            f"({run.records_rejected} rejected; see ImportRun {run.pk} in admin)."
         )
 
     def _start(self, name: str, command: list[str]) -> None:
