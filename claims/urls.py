@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from claims import views
 
 app_name = "claims"
 
-urlpatterns = []
+urlpatterns = [
+    path("researchers/<int:researcher_id>/claim/", views.submit, name="submit"),
+    path("researchers/<int:researcher_id>/edit/", views.edit_profile, name="edit_profile"),
+    path("claims/", views.my_claims, name="my_claims"),
+    path("claims/<int:claim_id>/", views.detail, name="detail"),
+    path("claims/<int:claim_id>/withdraw/", views.withdraw, name="withdraw"),
+]

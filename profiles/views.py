@@ -75,6 +75,10 @@ def researcher_profile(request, researcher_id):
         "abstract_fold_words": ABSTRACT_FOLD_WORDS,
         "abstract_preview_words": ABSTRACT_PREVIEW_WORDS,
     }
+    # Imported here: profiles never imports claims at module level.
+    from claims.profile_context import profile_viewer_context
+
+    context.update(profile_viewer_context(request, researcher))
     return _render_page(request, "profiles/researcher_profile.html", context, {"works": "works-section"})
 
 
