@@ -4,9 +4,9 @@ When `DATABASE_URL` or `REDIS_URL` is unset, settings call `postgres_url()` or
 `redis_url()`. Each starts its server under the data folder (`BZPEER_DATA_DIR`,
 default `.local/` in the project) unless one is already running there, and
 returns the URL to reach it over a Unix socket. Both servers keep running after
-the calling process exits, so web, worker and management commands share them;
-`stop_servers()` (called by `manage.py runstack` on exit and by the test
-session) stops them.
+the calling process exits, so web, worker and management commands share them.
+`stop_servers()` stops them: `manage.py runstack` calls it on exit, and the test
+session calls it for the servers it started.
 """
 
 import logging
@@ -104,7 +104,7 @@ def _start_redis(path: Path) -> None:
     while not _redis_answers(path):
         if time.monotonic() > deadline:
             raise RuntimeError(
-                f"Embedded Redis did not answer on {path} within "
+                f"Embedded Redis did not respond on {path} within "
                 f"{REDIS_START_TIMEOUT_SECONDS} s; see {folder / 'redis.log'}."
             )
         time.sleep(0.05)
