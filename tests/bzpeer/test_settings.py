@@ -45,7 +45,7 @@ def test_env_secret_reads_file(monkeypatch, tmp_path):
 
 def test_env_secret_missing_file_is_clear(monkeypatch, tmp_path):
     monkeypatch.setenv("BZPEER_TOKEN_FILE", str(tmp_path / "absent"))
-    with pytest.raises(ImproperlyConfigured, match="BZPEER_TOKEN_FILE=.*cannot be read"):
+    with pytest.raises(ImproperlyConfigured, match=r"BZPEER_TOKEN_FILE=.*cannot be read"):
         env_secret("BZPEER_TOKEN")
 
 
@@ -62,7 +62,7 @@ def test_redis_socket_url_for_cache_and_celery():
 
 
 def test_redis_url_rejects_other_scheme():
-    with pytest.raises(ImproperlyConfigured, match="use redis://, rediss:// or unix://"):
+    with pytest.raises(ImproperlyConfigured, match=r"use redis://, rediss:// or unix://"):
         redis_database_url("http://cache.internal", 1)
 
 
