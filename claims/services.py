@@ -116,7 +116,7 @@ def approve_claim(claim_id: int, reviewer, reason: str) -> Claim:
     Rival pending claims on the same record are rejected in the same
     transaction. Counts and trust scores of the researcher and their
     co-authors (whose claimed close collaborators changed) are recomputed
-    before commit; emails and graph invalidation follow the commit.
+    before commit; the claimants' emails are sent after the commit.
     """
     reason = _required_reason(reason)
     with transaction.atomic():
@@ -159,7 +159,7 @@ def approve_claim(claim_id: int, reviewer, reason: str) -> Claim:
         researcher.save(update_fields=["claimed_by", "verification_level", "updated_at"])
 
         rivals = list(
-            Claim.objects.select_for_update()
+            Claim.objects.select_for_update(of=("self",))
             .pending()
             .filter(researcher=researcher)
             .exclude(pk=claim.pk)
@@ -170,7 +170,8 @@ def approve_claim(claim_id: int, reviewer, reason: str) -> Claim:
 
         affected = [researcher.pk, *coauthor_ids(researcher.pk)]
         recompute_researchers(affected)
-        transaction.on_commit(lambda: _invalidate_graph_slices(affected))
+        # Marking slices stale is one UPDATE, so it commits or rolls back with the approval.
+        _invalidate_graph_slices(affected)
         for decided in [claim, *rivals]:
             transaction.on_commit(lambda decided=decided: send_decision_email(decided))
 
@@ -249,7 +250,11 @@ def _required_reason(reason: str) -> str:
 
 
 def _lock_researcher(researcher_id: int) -> Researcher:
-    return Researcher.objects.select_for_update().select_related("last_known_institution").get(pk=researcher_id)
+    return (
+        Researcher.objects.select_for_update(of=("self",))
+        .select_related("last_known_institution")
+        .get(pk=researcher_id)
+    )
 
 
 def _lock_pending_claim(claim_id: int) -> tuple[Researcher, Claim]:
@@ -258,7 +263,7 @@ def _lock_pending_claim(claim_id: int) -> tuple[Researcher, Claim]:
     if researcher_id is None:
         raise ClaimError(f"Claim {claim_id} not found.")
     researcher = _lock_researcher(researcher_id)
-    claim = Claim.objects.select_for_update().select_related("user").get(pk=claim_id)
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("user").get(pk=claim_id)
     claim.researcher = researcher
     if not claim.is_pending:
         raise ClaimError(f"Claim {claim_id} is already {claim.get_status_display().lower()}; nothing was changed.")
