@@ -27,7 +27,8 @@ def merge_researchers(duplicate_id: int, target_id: int) -> Researcher:
 
     with transaction.atomic():
         # Lock both rows in id order, so two merges of the same pair cannot deadlock.
-        locked = {r.pk: r for r in Researcher.objects.select_for_update().filter(pk__in=[duplicate_id, target_id])}
+        rows = Researcher.objects.select_for_update().filter(pk__in=[duplicate_id, target_id]).order_by("pk")
+        locked = {researcher.pk: researcher for researcher in rows}
         if len(locked) != 2:
             raise MergeError(f"Researcher {duplicate_id} or {target_id} does not exist.")
         duplicate, target = locked[duplicate_id], locked[target_id]
