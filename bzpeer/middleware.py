@@ -1,8 +1,8 @@
 import logging
 
 from django.db import OperationalError, connections
-from django.template.loader import render_to_string
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 

@@ -12,4 +12,4 @@ os.environ.setdefault("REDIS_BROKER_DATABASE", "4")
 os.environ.setdefault("CACHE_KEY_PREFIX", "bzpeer-test")
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", "bzpeer-test")
 
-from bzpeer.settings import *  # noqa: E402, F403
+from bzpeer.settings import *  # noqa: F403
