@@ -231,6 +231,25 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "bzpeer")
 CELERY_TASK_ALWAYS_EAGER = False
 
 # Accounts (django-allauth) ----------------------------------------------------
+# Research graph (graph app) ----------------------------------------------------------
+
+# A ready slice older than this is rebuilt on the next view; the rebuild keeps
+# the stored payload when the input fingerprint is unchanged.
+GRAPH_SLICE_MAX_AGE_SECONDS = env_int("GRAPH_SLICE_MAX_AGE_SECONDS", 24 * 3600)
+# A queued build that no worker has started after this many seconds is shown
+# as unavailable (worker down), with a retry control.
+GRAPH_WORKER_WAIT_SECONDS = env_int("GRAPH_WORKER_WAIT_SECONDS", 20)
+# After this many seconds in the queue a build may be enqueued again.
+GRAPH_QUEUE_LEASE_SECONDS = env_int("GRAPH_QUEUE_LEASE_SECONDS", 60)
+GRAPH_BUILD_SOFT_TIME_LIMIT = env_int("GRAPH_BUILD_SOFT_TIME_LIMIT", 20)
+GRAPH_BUILD_TIME_LIMIT = env_int("GRAPH_BUILD_TIME_LIMIT", 30)
+# A build lease outlives the hard time limit, so only the lease of a build
+# whose worker died can expire.
+GRAPH_BUILD_LEASE_SECONDS = GRAPH_BUILD_TIME_LIMIT + 15
+# Fault injection (a delay or an exception) that the build task reads from the
+# cache; only the test suite turns it on.
+GRAPH_TEST_HOOKS = TESTING
+
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -64,3 +64,88 @@ def pytest_sessionfinish(session, exitstatus):
 
     if embedded.started_here:
         embedded.stop_servers(postgres="postgres" in embedded.started_here, redis="redis" in embedded.started_here)
+
+
+class CeleryWorker:
+    """A real Celery worker process on the test queue, reading the test database."""
+
+    def __init__(self, database_name: str):
+        self.database_name = database_name
+        self.process = None
+        self.log_path = ARTIFACTS_DIR / "celery-worker.log"
+
+    def start(self) -> None:
+        import subprocess
+        import sys
+        import time
+
+        from django.conf import settings
+
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bzpeer.settings_test",
+            "BZPEER_DATABASE_NAME": self.database_name,
+        }
+        command = [
+            str(Path(sys.executable).parent / "celery"),
+            "-A", "bzpeer", "worker",
+            "--pool", "prefork", "--concurrency", "1",
+            "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--hostname", f"test-{os.getpid()}@%h",
+            "--purge", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--loglevel", "INFO",
+        ]  # fmt: skip
+        self.log = self.log_path.open("a")
+        # Readiness is read from the log lines after this marker.
+        self.log.write("Starting test worker\n")
+        self.log.flush()
+        self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while "ready." not in self.log_path.read_text(errors="replace").split("Starting test worker")[-1]:
+            if self.process.poll() is not None:
+                pytest.fail(f"The Celery worker exited with {self.process.returncode}; see {self.log_path}.")
+            if time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"The Celery worker was not ready within 60 s; see {self.log_path}.")
+            time.sleep(0.1)
+
+    def child_pids(self) -> list[int]:
+        """Return the ids of the pool processes the worker forked."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def ensure_running(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except Exception:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """Start one Celery worker for the session on the test database; stop it at the end."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        database_name = connection.settings_dict["NAME"]
+    worker = CeleryWorker(database_name)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db):
+    """The session's Celery worker, restarted if a test stopped it; data must be committed."""
+    celery_worker_process.ensure_running()
+    return celery_worker_process
