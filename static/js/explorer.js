@@ -75,23 +75,26 @@
       { selector: 'edge[kind = "coauthor"]', style: { width: "mapData(weight, 0, 5, 1, 6)", "line-color": token("--color-border-strong", "#767c84") } },
       { selector: ".is-filtered", style: { display: "none" } },
     ],
-    layout: concentricLayout(),
+    layout: forceLayout(true),
   });
   window.bzpeerExplorer = { cy: cy, expand: expand };
 
-  function concentricLayout() {
-    var rings = { researcher: 4, person: 3, group: 3, institution: 2, topic: 2, work: 1 };
+  // Cytoscape's force-directed layout; after an expansion it starts from the
+  // current positions, so the drawing keeps its shape.
+  function forceLayout(randomize) {
     return {
-      name: "concentric",
+      name: "cose",
       animate: false,
-      minNodeSpacing: 12,
-      concentric: function (node) {
-        var ring = rings[node.data("kind")] || 1;
-        return node.data("hop") === 2 ? 0 : ring;
+      randomize: randomize,
+      fit: true,
+      padding: 24,
+      nodeRepulsion: function () {
+        return 9000;
       },
-      levelWidth: function () {
-        return 1;
+      idealEdgeLength: function () {
+        return 70;
       },
+      numIter: 1500,
     };
   }
 
@@ -210,6 +213,9 @@
           });
         });
         node.addClass("is-expanded");
+        if (added > 0) {
+          cy.layout(forceLayout(false)).run();
+        }
         if (form) {
           applyFilters();
         }
