@@ -1,8 +1,8 @@
 """Read the rows a researcher's slice is built from.
 
-Two rounds of queries: the first reads the researcher's works, co-authors and
-topics; the builder's own ranking then picks the co-authors and topics whose
-institutions and nearby papers the second round reads. Both rounds use the
+The first round of queries reads the researcher's works, co-authors and
+topics. The builder's own ranking then picks the co-authors and topics, and
+the second round reads their institutions and nearby papers. Both rounds use the
 authorship, work, work-topic and institution tables only.
 """
 

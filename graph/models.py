@@ -30,9 +30,9 @@ class GraphSlice(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     # While queued or building: after this time another build may take over.
     lease_expires_at = models.DateTimeField(null=True, blank=True)
-    # Celery task id (or a management command's token) that holds the build.
+    # Celery task id (or a management command's token) of the build in progress.
     build_token = models.CharField(max_length=64, blank=True)
-    # "hostname:pid" of the process that holds the build.
+    # "hostname:pid" of the process running the build.
     built_by = models.CharField(max_length=200, blank=True)
     enqueued_count = models.PositiveIntegerField(default=0)
     attempts = models.PositiveIntegerField(default=0)

@@ -1,11 +1,11 @@
 """Writes to graph slices: invalidate, request a build, run a build.
 
 One build runs per researcher at a time. Enqueueing is claimed by a
-conditional UPDATE on the GraphSlice row, so however many visitors ask at
-once, one task is sent. A build is claimed the same way and holds a lease:
-when the worker running it dies, the lease expires and a later request
-enqueues the build again, or the broker redelivers the same task (acks_late),
-which may take over its own lease at once. The payload is written only when
+conditional UPDATE on the GraphSlice row, so however many visitors request
+it at once, one task is sent. A build is claimed the same way and takes a
+lease. When the worker running it dies, the broker redelivers the same task
+(acks_late), which may take over its own lease at once. If no task comes
+back, the lease expires and a later request enqueues the build again. The payload is written only when
 its input fingerprint changed, by a conditional UPDATE that the build's own
 token guards, so a rebuilt slice is stored once.
 """
@@ -147,7 +147,7 @@ def send_build_task(researcher_id: int) -> bool:
 @dataclass(frozen=True)
 class BuildOutcome:
     researcher_id: int
-    # "stored", "unchanged", "skipped" (another build holds it or none needed),
+    # "stored", "unchanged", "skipped" (another build has the lease, or none is due),
     # "missing" (no such researcher) or "failed".
     result: str
     seconds: float = 0.0

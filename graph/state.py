@@ -1,4 +1,4 @@
-"""What a visitor sees of a slice: its display state, read from the GraphSlice row."""
+"""The display state of a slice (ready, building, failed, unavailable), read from its GraphSlice row."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,7 +36,7 @@ def poll_delay(attempt: int) -> float:
 
 
 def describe(row: GraphSlice, attempt: int = 0) -> SliceState:
-    """Map a slice row to what the page shows and whether it asks again."""
+    """Map a slice row to the state the page renders and, while building, the next poll delay."""
     now = timezone.now()
     if row.status == Status.READY:
         return SliceState("ready", row)

@@ -40,7 +40,7 @@ def slice_page(request, researcher_id):
     """Render the slice: the finished picture and lists, or a building, failed or unavailable state.
 
     htmx requests get the `slice` partial, which the profile's graph section
-    swaps in; a building state asks again after a growing delay.
+    swaps in. A building state polls again after a growing delay.
     """
     researcher = get_researcher_or_404(researcher_id)
     state = describe(services.ensure_slice(researcher.pk), attempt=_attempt(request))
