@@ -45,31 +45,39 @@ _COUNT_STATEMENTS = [
       AND (r.works_count, r.topics_count) IS DISTINCT FROM (coalesce(s.works, 0), coalesce(s.topics, 0))
     """,
     # Close collaborators: co-authors with at least two shared works that are
-    # not hyperauthored; and how many of them are claimed.
+    # not hyperauthored; and how many of them are claimed. Set-based (one
+    # join over the batch's authorships) rather than one subquery per
+    # researcher, so PostgreSQL can pick a hash join on large batches.
     """
+    WITH mine AS (
+        SELECT a.researcher_id, a.work_id
+        FROM profiles_authorship a
+        JOIN profiles_work w ON w.id = a.work_id
+        WHERE a.researcher_id = ANY(%(ids)s::bigint[]) AND NOT w.is_hyperauthored
+    ),
+    pairs AS (
+        SELECT mine.researcher_id, theirs.researcher_id AS other_id
+        FROM mine
+        JOIN profiles_authorship theirs ON theirs.work_id = mine.work_id
+        WHERE theirs.researcher_id IS NOT NULL AND theirs.researcher_id <> mine.researcher_id
+        GROUP BY mine.researcher_id, theirs.researcher_id
+        HAVING count(*) >= 2
+    ),
+    counted AS (
+        SELECT pairs.researcher_id, count(*) AS close,
+               count(*) FILTER (WHERE other.claimed_by_id IS NOT NULL) AS claimed
+        FROM pairs
+        JOIN profiles_researcher other ON other.id = pairs.other_id
+        GROUP BY pairs.researcher_id
+    )
     UPDATE profiles_researcher r
-    SET close_collaborators_count = coalesce(s.close, 0),
-        claimed_close_collaborators_count = coalesce(s.claimed, 0)
-    FROM (
-        SELECT ids.id AS researcher_id, count(pairs.other_id) AS close,
-               count(pairs.other_id) FILTER (WHERE other.claimed_by_id IS NOT NULL) AS claimed
-        FROM unnest(%(ids)s::bigint[]) AS ids(id)
-        LEFT JOIN LATERAL (
-            SELECT theirs.researcher_id AS other_id
-            FROM profiles_authorship mine
-            JOIN profiles_work w ON w.id = mine.work_id AND NOT w.is_hyperauthored
-            JOIN profiles_authorship theirs
-              ON theirs.work_id = mine.work_id AND theirs.researcher_id <> mine.researcher_id
-            WHERE mine.researcher_id = ids.id
-            GROUP BY theirs.researcher_id
-            HAVING count(*) >= 2
-        ) pairs ON true
-        LEFT JOIN profiles_researcher other ON other.id = pairs.other_id
-        GROUP BY ids.id
-    ) s
-    WHERE r.id = s.researcher_id
+    SET close_collaborators_count = coalesce(counted.close, 0),
+        claimed_close_collaborators_count = coalesce(counted.claimed, 0)
+    FROM unnest(%(ids)s::bigint[]) AS ids(id)
+    LEFT JOIN counted ON counted.researcher_id = ids.id
+    WHERE r.id = ids.id
       AND (r.close_collaborators_count, r.claimed_close_collaborators_count)
-          IS DISTINCT FROM (coalesce(s.close, 0), coalesce(s.claimed, 0))
+          IS DISTINCT FROM (coalesce(counted.close, 0), coalesce(counted.claimed, 0))
     """,
     # Followers.
     """

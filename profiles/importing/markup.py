@@ -14,6 +14,10 @@ from html.parser import HTMLParser
 ALLOWED_TAGS = frozenset({"i", "b", "sub", "sup"})
 # Tags whose text is never meant for the reader.
 DROPPED_CONTENT_TAGS = frozenset({"script", "style", "template"})
+# Inline formulas (MathML, with or without the "mml:" prefix) run straight
+# into the words around them in real titles ("Mass in<math>...</math>Collisions"),
+# so their edges become spaces when the tags are dropped.
+SPACED_TAGS = frozenset({"math", "mml:math"})
 # Bidirectional overrides and other invisible format characters that real
 # records carry (U+200E, U+202A, U+202C) and that can reorder the page's text.
 INVISIBLE_FORMAT_CHARACTERS = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -29,6 +33,8 @@ class _InlineSanitizer(HTMLParser):
         self.dropping = 0
 
     def handle_starttag(self, tag, attrs):
+        if tag in SPACED_TAGS:
+            self.parts.append(" ")
         if tag in DROPPED_CONTENT_TAGS:
             self.dropping += 1
         elif tag in ALLOWED_TAGS and not self.dropping:
@@ -41,6 +47,8 @@ class _InlineSanitizer(HTMLParser):
             self.parts.append(" ")
 
     def handle_endtag(self, tag):
+        if tag in SPACED_TAGS:
+            self.parts.append(" ")
         if tag in DROPPED_CONTENT_TAGS:
             self.dropping = max(0, self.dropping - 1)
         elif tag in ALLOWED_TAGS and tag in self.open_tags:

@@ -8,9 +8,12 @@ raises `RecordError` with the reason.
 """
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+import orjson
 
 from profiles.importing.markup import clean_name, sanitize_inline
 from profiles.models import HYPERAUTHOR_THRESHOLD
@@ -400,7 +403,17 @@ def _topics(data: dict) -> list[WorkTopicRow]:
     return list(rows.values())
 
 
-def normalize_work(data: dict, record_hash: str) -> WorkRow:
+def row_hash(row: WorkRow) -> str:
+    """Hash every value a work row stores.
+
+    The writer skips a work whose stored hash is equal, so an import of an
+    unchanged record writes nothing, even when the file re-serialised it or
+    changed fields that are not stored.
+    """
+    return hashlib.blake2b(orjson.dumps(row), digest_size=16).hexdigest()
+
+
+def normalize_work(data: dict) -> WorkRow:
     openalex_id = short_id(data.get("id"))
     if not openalex_id.startswith("W"):
         raise RecordError(f"`id` {data.get('id')!r} is not an OpenAlex work id")
@@ -414,9 +427,9 @@ def normalize_work(data: dict, record_hash: str) -> WorkRow:
         raise RecordError(f"`publication_year` {year} is out of range")
     work_type = _text(data.get("type"), 40)
     source, venue, landing = _venue(data)
-    return WorkRow(
+    row = WorkRow(
         openalex_id=openalex_id,
-        record_hash=record_hash,
+        record_hash="",
         title=sanitize_inline(raw_title),
         abstract=sanitize_inline(rebuild_abstract(data.get("abstract_inverted_index"))),
         type=LEGACY_TYPES.get(work_type, work_type),
@@ -432,3 +445,5 @@ def normalize_work(data: dict, record_hash: str) -> WorkRow:
         authorships=_authorships(data),
         topics=_topics(data),
     )
+    row.record_hash = row_hash(row)
+    return row

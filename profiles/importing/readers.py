@@ -1,25 +1,28 @@
-"""Read OpenAlex JSON files into plain records, one at a time.
+"""Read OpenAlex JSON files into plain records.
 
 Accepted forms, plain or gzipped (detected by the gzip magic bytes, not the
 file name): JSON lines with one entity per line; JSON lines whose lines are
 API list responses (`{"meta": ..., "results": [...]}`); and one JSON document
 holding a single entity, a list of entities or an API list response.
 
-JSON lines stream: memory stays flat whatever the file size. A whole-document
-file is parsed at once; OpenAlex API pages hold at most 200 records, so those
-stay small.
+JSON lines stream in batches of lines: memory stays flat whatever the file
+size. A whole-document file is parsed at once; OpenAlex API pages hold at
+most 200 records, so those stay small. Decoding a batch of lines is a pure
+function (`decode_lines`), so the importer can run it in worker processes.
 """
 
-import gzip
-import io
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 
 GZIP_MAGIC = b"\x1f\x8b"
+READ_CHUNK_BYTES = 1 << 20
+# zlib's window bits for the gzip container (16) with the maximum window (15).
+GZIP_WBITS = 16 + 15
+DEFAULT_BATCH_LINES = 500
 
 
 @dataclass(slots=True)
@@ -33,35 +36,160 @@ class RawRecord:
     error: str = ""
 
 
-class ProgressFile(io.RawIOBase):
-    """A binary file wrapper that reports how many bytes were read from disk."""
+@dataclass(slots=True)
+class LineBatch:
+    """Consecutive JSON lines of one file, and records already decoded or rejected.
 
-    def __init__(self, handle, on_read=None):
-        self.handle = handle
-        self.on_read = on_read
+    `lines` holds (line number, line) pairs still to decode with
+    `decode_lines`; `records` holds whole documents and read errors.
+    """
 
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        count = self.handle.readinto(buffer)
-        if count and self.on_read:
-            self.on_read(count)
-        return count
-
-    def close(self):
-        self.handle.close()
-        super().close()
+    file: str
+    lines: list[tuple[int, bytes]] = field(default_factory=list)
+    records: list[RawRecord] = field(default_factory=list)
 
 
-def open_binary(path: Path, on_read=None):
-    handle = path.open("rb")
-    is_gzip = handle.read(2) == GZIP_MAGIC
-    handle.seek(0)
-    stream = io.BufferedReader(ProgressFile(handle, on_read), buffer_size=1 << 20)
-    if is_gzip:
-        return io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"), buffer_size=1 << 20)
-    return stream
+class TruncatedInput(Exception):
+    """The compressed stream ended early or is corrupt at `line`."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line = line
+
+
+def _chunks(path: Path, on_read: Callable[[int], object] | None) -> Iterator[bytes]:
+    """Yield the decompressed content of `path` in chunks.
+
+    Raises TruncatedInput (line 0, filled in by the caller) when the gzip
+    stream is corrupt or ends before its end marker.
+    """
+    with path.open("rb") as handle:
+        is_gzip = handle.read(2) == GZIP_MAGIC
+        handle.seek(0)
+        decompressor = zlib.decompressobj(GZIP_WBITS)
+        # Whether the current gzip member has received input: a file may hold
+        # several members one after another, and only a started one can be cut.
+        member_started = False
+        while chunk := handle.read(READ_CHUNK_BYTES):
+            if on_read:
+                on_read(len(chunk))
+            if not is_gzip:
+                yield chunk
+                continue
+            while chunk:
+                member_started = True
+                try:
+                    yield decompressor.decompress(chunk)
+                except zlib.error as error:
+                    raise TruncatedInput(0, str(error)) from None
+                if not decompressor.eof:
+                    break
+                chunk = decompressor.unused_data
+                decompressor = zlib.decompressobj(GZIP_WBITS)
+                member_started = False
+        if is_gzip and member_started:
+            raise TruncatedInput(0, "the gzip stream ends before its end marker")
+
+
+def iter_lines(path: Path, on_read: Callable[[int], object] | None = None) -> Iterator[tuple[int, bytes]]:
+    """Yield (line number, line) for every non-blank line of a plain or gzipped file.
+
+    Raises TruncatedInput with the number of the first line that could not
+    be read when the gzip stream is cut short or corrupt; every complete
+    line before it has been yielded.
+    """
+    number = 0
+    pending = b""
+    try:
+        for chunk in _chunks(path, on_read):
+            if not chunk:
+                continue
+            pieces = (pending + chunk).split(b"\n")
+            pending = pieces.pop()
+            for piece in pieces:
+                number += 1
+                if piece.strip():
+                    yield number, piece.strip()
+    except TruncatedInput as error:
+        raise TruncatedInput(number + 1, str(error)) from None
+    if pending.strip():
+        yield number + 1, pending.strip()
+
+
+def read_batches(
+    path: Path, on_read: Callable[[int], object] | None = None, batch_lines: int = DEFAULT_BATCH_LINES
+) -> Iterator[LineBatch]:
+    """Yield the content of one file in batches of lines; unreadable parts come back as errors.
+
+    A file whose first line is not a JSON value is read as one pretty-printed
+    document; when that fails too, its first line is rejected and the rest is
+    read as JSON lines.
+    """
+    name = str(path)
+    try:
+        lines = iter_lines(path, on_read)
+        batch = LineBatch(name)
+        first = next(lines, None)
+        if first is None:
+            return
+        if not _is_json(first[1]):
+            yield _read_document(name, first, lines)
+            return
+        batch.lines.append(first)
+        for numbered in lines:
+            batch.lines.append(numbered)
+            if len(batch.lines) >= batch_lines:
+                yield batch
+                batch = LineBatch(name)
+    except TruncatedInput as error:
+        batch.records.append(_truncated(name, error))
+    except OSError as error:
+        batch.records.append(RawRecord(name, 0, error=f"cannot read file: {error.strerror or error}"))
+    if batch.lines or batch.records:
+        yield batch
+
+
+def _is_json(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def _read_document(name: str, first: tuple[int, bytes], lines) -> LineBatch:
+    rest = list(lines)
+    text = b"\n".join([first[1], *(line for _, line in rest)])
+    try:
+        document = orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        batch = LineBatch(name, lines=rest)
+        batch.records.append(RawRecord(name, first[0], error=f"invalid JSON: {error}"))
+        return batch
+    return LineBatch(name, records=list(_entities(document, name, first[0], b"")))
+
+
+def decode_lines(file: str, lines: list[tuple[int, bytes]]) -> Iterator[RawRecord]:
+    """Decode JSON lines into records; a line that is not valid JSON becomes an error record."""
+    for number, line in lines:
+        try:
+            document = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            yield RawRecord(file, number, error=f"invalid JSON: {error}")
+            continue
+        yield from _entities(document, file, number, line)
+
+
+def read_records(path: Path, on_read: Callable[[int], object] | None = None) -> Iterator[RawRecord]:
+    """Yield the records of one file in file order; unreadable parts come back as errors."""
+    for batch in read_batches(path, on_read):
+        yield from batch_records(batch)
+
+
+def batch_records(batch: LineBatch) -> Iterator[RawRecord]:
+    """Yield the records of a batch in file order."""
+    decoded = list(decode_lines(batch.file, batch.lines))
+    yield from sorted([*decoded, *batch.records], key=lambda record: record.line)
 
 
 def _entities(document, file: str, line: int, raw: bytes) -> Iterator[RawRecord]:
@@ -81,78 +209,9 @@ def _entity(item, file: str, line: int, raw: bytes) -> RawRecord:
     return RawRecord(file, line, data=item, raw=raw)
 
 
-def read_records(path: Path, on_read=None) -> Iterator[RawRecord]:
-    """Yield the records of one file; unreadable parts come back as errors."""
-    name = str(path)
-    try:
-        stream = open_binary(path, on_read)
-    except OSError as error:
-        yield RawRecord(name, 0, error=f"cannot open file: {error.strerror or error}")
-        return
-
-    with stream:
-        line_number = 0
-        try:
-            first = stream.readline()
-            line_number = 1
-            if not first.strip():
-                first = _next_non_blank(stream)
-            if first is None:
-                return
-            try:
-                document = orjson.loads(first)
-            except orjson.JSONDecodeError:
-                # Not one JSON value per line: the whole file may be one
-                # pretty-printed document.
-                rest = stream.read()
-                try:
-                    document = orjson.loads(first + rest)
-                except orjson.JSONDecodeError as error:
-                    yield RawRecord(name, 1, error=f"invalid JSON: {error}")
-                    yield from _read_lines(io.BytesIO(rest), name, start=1)
-                    return
-                yield from _entities(document, name, 1, b"")
-                return
-
-            yield from _entities(document, name, line_number, first.strip())
-            yield from _read_lines(stream, name, start=line_number)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-            yield _truncated(name, line_number, error)
-
-
-def _next_non_blank(stream) -> bytes | None:
-    for line in stream:
-        if line.strip():
-            return line
-    return None
-
-
-def _read_lines(stream, name: str, start: int) -> Iterator[RawRecord]:
-    line_number = start
-    lines = iter(stream)
-    while True:
-        try:
-            line = next(lines)
-        except StopIteration:
-            return
-        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-            yield _truncated(name, line_number + 1, error)
-            return
-        line_number += 1
-        stripped = line.strip()
-        if not stripped:
-            continue
-        try:
-            document = orjson.loads(stripped)
-        except orjson.JSONDecodeError as error:
-            yield RawRecord(name, line_number, error=f"invalid JSON: {error}")
-            continue
-        yield from _entities(document, name, line_number, stripped)
-
-
-def _truncated(name: str, line_number: int, error: Exception) -> RawRecord:
+def _truncated(name: str, error: TruncatedInput) -> RawRecord:
     return RawRecord(
         name,
-        line_number,
+        error.line,
         error=f"compressed data is truncated or corrupt ({error}); the records before this line were read",
     )
