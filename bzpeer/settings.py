@@ -91,7 +91,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin, logging in through allauth and requiring staff TOTP.
+    "claims.admin_apps.ReviewAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -267,6 +268,25 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BZPEER] "
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# An email that ORCID returns is stored unverified; the adapter never marks
+# a provider's email verified, so only allauth's own confirmation counts.
+SOCIALACCOUNT_ADAPTER = "claims.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+# allauth's rate limits (its defaults: login, failed logins, signup,
+# password reset, email confirmation) are on. They live in the cache and
+# fail closed: while Redis is unreachable, allauth cannot take its cache lock
+# and answers 429 to logins, signups and password resets. Sessions live in
+# PostgreSQL, so users who are logged in stay logged in during an outage.
+# Behind a proxy the limits count the real client address: set
+# TRUSTED_PROXY_COUNT to the number of proxies that append to
+# X-Forwarded-For, or TRUSTED_CLIENT_IP_HEADER to a header that one trusted
+# proxy sets (e.g. X-Real-IP). With neither, REMOTE_ADDR is used.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "BZPEER"
+# Staff need an active TOTP authenticator to open Django admin.
+ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", default=True)
 
 ORCID_CLIENT_ID = env_str("ORCID_CLIENT_ID")
 ORCID_CLIENT_SECRET = env_secret("ORCID_CLIENT_SECRET")
@@ -275,6 +295,7 @@ SOCIALACCOUNT_PROVIDERS = {
     "orcid": {
         "BASE_DOMAIN": env_str("ORCID_BASE_DOMAIN", "orcid.org"),
         "MEMBER_API": False,
+        "VERIFIED_EMAIL": False,
         "APPS": (
             [{"client_id": ORCID_CLIENT_ID, "secret": ORCID_CLIENT_SECRET, "key": ""}] if ORCID_ENABLED else []
         ),

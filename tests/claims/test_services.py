@@ -105,7 +105,7 @@ def test_owner_of_another_record_refused(claimant, reviewer, researcher):
     other_record = factories.make_researcher("Ada E.")
     claim = submit_with_links(claimant, other_record)
     services.approve_claim(claim.pk, reviewer, "Links match.")
-    with pytest.raises(services.ClaimError, match="You already own the profile of Ada E."):
+    with pytest.raises(services.ClaimError, match=r"You already own the profile of Ada E\."):
         submit_with_links(claimant, researcher)
 
 
