@@ -29,6 +29,9 @@ LABELLED_PEOPLE = 8
 LABELLED_TOPICS = 5
 LABELLED_INSTITUTIONS = 3
 LABEL_MAX_CHARS = 24
+# Estimated size of a 15 px label in picture units, for the overlap check.
+LABEL_CHAR_WIDTH = 8.0
+LABEL_HEIGHT = 20.0
 
 LAYOUT_SEED = 20240601
 LAYOUT_ITERATIONS = 60
@@ -224,9 +227,11 @@ def build_payload(inputs: SliceInputs) -> dict:
             (node_id, f"topic:{topic_id}", "about", 0.5) for topic_id in row.topic_ids if topic_id in topic_ids
         )
     for rank, topic in enumerate(topics):
-        nodes.append(
-            {"id": f"topic:{topic['id']}", "kind": "topic", "ref": topic["id"], "label": topic["name"], "rank": rank}
-        )
+        node_id = f"topic:{topic['id']}"
+        nodes.append({"id": node_id, "kind": "topic", "ref": topic["id"], "label": topic["name"], "rank": rank})
+        # Every topic is one of the researcher's, and the edge keeps topics
+        # whose works are not drawn from drifting off on their own.
+        edges.append((center, node_id, "studies", 0.3))
     for rank, institution in enumerate(institutions):
         node_id = f"institution:{institution['id']}"
         nodes.append(
@@ -237,8 +242,8 @@ def build_payload(inputs: SliceInputs) -> dict:
     positions = _layout(nodes, edges, center)
     for node in nodes:
         node["x"], node["y"] = positions[node["id"]]
-        node["show_label"] = _shows_label(node)
         node["short_label"] = _shorten(node["label"])
+    _choose_labels(nodes)
 
     edge_rows = sorted({(source, target, kind) for source, target, kind, _ in edges})
     hyperauthored = sum(1 for work in inputs.works if work.is_hyperauthored)
@@ -369,7 +374,7 @@ def _layout(nodes: list[dict], edges: list[tuple], center: str) -> dict[str, tup
             graph,
             pos=start,
             fixed=[center],
-            k=0.9 / math.sqrt(len(nodes)),
+            k=1.5 / math.sqrt(len(nodes)),
             iterations=LAYOUT_ITERATIONS,
             weight="weight",
             seed=LAYOUT_SEED,
@@ -380,26 +385,59 @@ def _layout(nodes: list[dict], edges: list[tuple], center: str) -> dict[str, tup
 
 
 def _fit_to_picture(positions: dict[str, tuple[float, float]], center: str) -> dict[str, tuple[float, float]]:
-    # Scale around the researcher so it stays in the middle of the picture.
+    """Spread the nodes evenly around the researcher, then scale them to the picture.
+
+    A spring layout packs well-connected nodes into a dense core. Each node
+    keeps its direction from the researcher, but its distance becomes its
+    rank among all distances, so the core opens up and outliers come in.
+    """
     center_x, center_y = positions[center]
-    reach_x = max((abs(x - center_x) for x, _ in positions.values()), default=0) or 1.0
-    reach_y = max((abs(y - center_y) for _, y in positions.values()), default=0) or 1.0
+    polar = sorted(
+        (math.hypot(x - center_x, y - center_y), node_id, math.atan2(y - center_y, x - center_x))
+        for node_id, (x, y) in positions.items()
+        if node_id != center
+    )
     half_width = LAYOUT_WIDTH / 2 - LAYOUT_MARGIN
     half_height = LAYOUT_HEIGHT / 2 - LAYOUT_MARGIN
-    return {
-        node_id: (
-            round(LAYOUT_WIDTH / 2 + (x - center_x) / reach_x * half_width, 1),
-            round(LAYOUT_HEIGHT / 2 + (y - center_y) / reach_y * half_height, 1),
+    placed = {center: (LAYOUT_WIDTH / 2, LAYOUT_HEIGHT / 2)}
+    for rank, (_distance, node_id, angle) in enumerate(polar):
+        radius = 0.25 + 0.75 * (rank + 1) / len(polar)
+        placed[node_id] = (
+            round(LAYOUT_WIDTH / 2 + radius * math.cos(angle) * half_width, 1),
+            round(LAYOUT_HEIGHT / 2 + radius * math.sin(angle) * half_height, 1),
         )
-        for node_id, (x, y) in positions.items()
-    }
+    return placed
 
 
-def _shows_label(node: dict) -> bool:
+def _choose_labels(nodes: list[dict]) -> None:
+    """Set `show_label` on the nodes whose label is drawn: the highest ranked, without overlaps.
+
+    Label boxes are estimated (LABEL_CHAR_WIDTH per character); a label that
+    would overlap one already placed is left to the lists and the tooltip.
+    """
     limits = {"person": LABELLED_PEOPLE, "topic": LABELLED_TOPICS, "institution": LABELLED_INSTITUTIONS}
-    if node["kind"] == "researcher":
-        return True
-    return node.get("rank", math.inf) < limits.get(node["kind"], 0)
+    priority = {"researcher": 0, "person": 1, "topic": 2, "institution": 3}
+    candidates = sorted(
+        (
+            node
+            for node in nodes
+            if node["kind"] == "researcher" or node.get("rank", math.inf) < limits.get(node["kind"], 0)
+        ),
+        key=lambda node: (priority[node["kind"]], node.get("rank", 0)),
+    )
+    placed: list[tuple[float, float, float, float]] = []
+    for node in nodes:
+        node["show_label"] = False
+    for node in candidates:
+        width = LABEL_CHAR_WIDTH * len(node["short_label"]) + 16
+        # Labels run right of the node, or left of it near the right edge
+        # (as graph.svg draws them).
+        left = node["x"] + 10 if node["x"] <= LAYOUT_WIDTH - 160 else node["x"] - 10 - width
+        box = (left, node["y"] - LABEL_HEIGHT / 2, left + width, node["y"] + LABEL_HEIGHT / 2)
+        if any(box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3] for other in placed):
+            continue
+        placed.append(box)
+        node["show_label"] = True
 
 
 def _shorten(text: str) -> str:
