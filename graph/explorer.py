@@ -23,6 +23,7 @@ MAX_EXPANDED = 15
 MAX_WORKS = 40
 MAX_TOPICS = 10
 MAX_INSTITUTIONS = 10
+KEY_PEOPLE = 10
 
 # Co-authors of each source researcher, strongest first; shared works are
 # weighted by 1 / (authors - 1) and hyperauthored works are left out.
@@ -169,9 +170,12 @@ def build_neighbourhood(researcher_id: int, name: str) -> Neighbourhood:
     hood.coauthors_total = first_hop[0][7] if first_hop else 0
     hood.coauthors_shown = len(first_hop)
     shown = {researcher_id}
-    for _source, person_id, person_name, weight, shared, first, last, _total in first_hop:
+    for rank, (_source, person_id, person_name, weight, shared, first, last, _total) in enumerate(first_hop):
         shown.add(person_id)
-        hood.nodes.append(_person_node(person_id, person_name, hop=1, first=first, last=last))
+        node = _person_node(person_id, person_name, hop=1, first=first, last=last)
+        # The explorer labels the strongest co-authors at every zoom level.
+        node["data"]["key"] = rank < KEY_PEOPLE
+        hood.nodes.append(node)
         hood.edges.append(_coauthor_edge(researcher_id, person_id, weight, shared, first, last))
         hood.people.append(
             {

@@ -55,10 +55,14 @@
           "text-max-width": 120,
           "text-outline-color": token("--color-surface", "#ffffff"),
           "text-outline-width": 2,
+          // Small labels appear only once the reader zooms in, so a large
+          // neighbourhood stays readable; key nodes keep a larger label.
+          "min-zoomed-font-size": 13,
           width: 14,
           height: 14,
         },
       },
+      { selector: "node[?key], node[kind = \"topic\"], node[kind = \"institution\"]", style: { "font-size": 16 } },
       { selector: 'node[kind = "researcher"]', style: { shape: "ellipse", width: 30, height: 30, "font-size": 14, "font-weight": "bold", "background-color": token("--graph-researcher", "#c2410c") } },
       { selector: 'node[kind = "person"]', style: { shape: "ellipse", "background-color": token("--graph-person", "#1b57a0") } },
       { selector: 'node[kind = "person"][hop = 2]', style: { width: 10, height: 10, "font-size": 9 } },
@@ -89,10 +93,10 @@
       fit: true,
       padding: 24,
       nodeRepulsion: function () {
-        return 9000;
+        return 20000;
       },
       idealEdgeLength: function () {
-        return 70;
+        return 90;
       },
       numIter: 1500,
     };
