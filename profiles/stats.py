@@ -2,8 +2,10 @@
 
 `recompute_researchers()` is the one place that writes them. Imports call it
 for the researchers they touched; follows and claims call it for one
-researcher. Each count is set from one SQL statement over the whole set, so
-the cost grows with the researchers touched, not with the rows in the tables.
+researcher. Per batch of researchers, one statement reads every count, the
+trust score and summary are computed in Python, and one UPDATE writes the
+rows whose values changed; so the cost grows with the researchers touched,
+not with the rows in the tables, and an unchanged researcher is not written.
 """
 
 import logging
@@ -11,45 +13,28 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from profiles.models import HYPERAUTHOR_THRESHOLD, Researcher
-from profiles.trust import trust_for
+from profiles.models import HYPERAUTHOR_THRESHOLD
+from profiles.trust import TrustFacts, compute_trust
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 2000
-TRUST_FIELDS = (
-    "id",
-    "verification_level",
-    "orcid",
-    "last_known_institution_id",
-    "works_count",
-    "close_collaborators_count",
-    "claimed_close_collaborators_count",
-)
+# Large batches let PostgreSQL answer each statement with one hash join over
+# the batch's authorships instead of one index probe per researcher.
+BATCH_SIZE = 20_000
 SUMMARY_TOPICS = 3
 
-# Each statement takes the researcher ids as %(ids)s (a bigint[]).
-_COUNT_STATEMENTS = [
-    # Works and distinct primary topics.
-    """
-    UPDATE profiles_researcher r
-    SET works_count = coalesce(s.works, 0), topics_count = coalesce(s.topics, 0)
-    FROM (
-        SELECT ids.id AS researcher_id, count(a.work_id) AS works, count(DISTINCT w.primary_topic_id) AS topics
-        FROM unnest(%(ids)s::bigint[]) AS ids(id)
-        LEFT JOIN profiles_authorship a ON a.researcher_id = ids.id
-        LEFT JOIN profiles_work w ON w.id = a.work_id
-        GROUP BY ids.id
-    ) s
-    WHERE r.id = s.researcher_id
-      AND (r.works_count, r.topics_count) IS DISTINCT FROM (coalesce(s.works, 0), coalesce(s.topics, 0))
-    """,
-    # Close collaborators: co-authors with at least two shared works that are
-    # not hyperauthored; and how many of them are claimed. Set-based (one
-    # join over the batch's authorships) rather than one subquery per
-    # researcher, so PostgreSQL can pick a hash join on large batches.
-    """
-    WITH mine AS (
+# Current values and fresh counts of the researchers in %(ids)s (a bigint[]).
+_COUNTS = """
+    WITH works AS (
+        SELECT a.researcher_id, count(*) AS works, count(DISTINCT w.primary_topic_id) AS topics
+        FROM profiles_authorship a
+        JOIN profiles_work w ON w.id = a.work_id
+        WHERE a.researcher_id = ANY(%(ids)s::bigint[])
+        GROUP BY a.researcher_id
+    ),
+    -- Close collaborators: co-authors with at least two shared works that are
+    -- not hyperauthored; and how many of them are claimed.
+    mine AS (
         SELECT a.researcher_id, a.work_id
         FROM profiles_authorship a
         JOIN profiles_work w ON w.id = a.work_id
@@ -63,40 +48,22 @@ _COUNT_STATEMENTS = [
         GROUP BY mine.researcher_id, theirs.researcher_id
         HAVING count(*) >= 2
     ),
-    counted AS (
+    close AS (
         SELECT pairs.researcher_id, count(*) AS close,
                count(*) FILTER (WHERE other.claimed_by_id IS NOT NULL) AS claimed
         FROM pairs
         JOIN profiles_researcher other ON other.id = pairs.other_id
         GROUP BY pairs.researcher_id
-    )
-    UPDATE profiles_researcher r
-    SET close_collaborators_count = coalesce(counted.close, 0),
-        claimed_close_collaborators_count = coalesce(counted.claimed, 0)
-    FROM unnest(%(ids)s::bigint[]) AS ids(id)
-    LEFT JOIN counted ON counted.researcher_id = ids.id
-    WHERE r.id = ids.id
-      AND (r.close_collaborators_count, r.claimed_close_collaborators_count)
-          IS DISTINCT FROM (coalesce(counted.close, 0), coalesce(counted.claimed, 0))
-    """,
-    # Followers.
-    """
-    UPDATE profiles_researcher r
-    SET followers_count = coalesce(s.followers, 0)
-    FROM (
-        SELECT ids.id AS researcher_id, count(f.id) AS followers
-        FROM unnest(%(ids)s::bigint[]) AS ids(id)
-        LEFT JOIN profiles_follow f ON f.researcher_id = ids.id
-        GROUP BY ids.id
-    ) s
-    WHERE r.id = s.researcher_id AND r.followers_count IS DISTINCT FROM coalesce(s.followers, 0)
-    """,
-    # Last known institution, when no author record set one: the first
-    # institution on the researcher's most recent work that names one.
-    """
-    UPDATE profiles_researcher r
-    SET last_known_institution_id = s.institution_id
-    FROM (
+    ),
+    followers AS (
+        SELECT researcher_id, count(*) AS followers
+        FROM profiles_follow
+        WHERE researcher_id = ANY(%(ids)s::bigint[])
+        GROUP BY researcher_id
+    ),
+    -- Last known institution, used when no author record set one: the first
+    -- institution on the researcher's most recent work that names one.
+    institution AS (
         SELECT DISTINCT ON (a.researcher_id) a.researcher_id, ai.institution_id
         FROM profiles_authorship a
         JOIN profiles_authorship_institutions ai ON ai.authorship_id = a.id
@@ -104,10 +71,20 @@ _COUNT_STATEMENTS = [
         WHERE a.researcher_id = ANY(%(ids)s::bigint[])
         ORDER BY a.researcher_id, w.publication_date DESC NULLS LAST,
                  w.publication_year DESC NULLS LAST, w.id DESC, ai.id
-    ) s
-    WHERE r.id = s.researcher_id AND r.last_known_institution_id IS NULL
-    """,
-]
+    )
+    SELECT r.id, r.verification_level, r.orcid <> '',
+           coalesce(r.last_known_institution_id, institution.institution_id),
+           coalesce(works.works, 0), coalesce(works.topics, 0),
+           coalesce(close.close, 0), coalesce(close.claimed, 0), coalesce(followers.followers, 0),
+           r.last_known_institution_id, r.works_count, r.topics_count, r.close_collaborators_count,
+           r.claimed_close_collaborators_count, r.followers_count, r.auto_summary, r.trust_score
+    FROM profiles_researcher r
+    LEFT JOIN works ON works.researcher_id = r.id
+    LEFT JOIN close ON close.researcher_id = r.id
+    LEFT JOIN followers ON followers.researcher_id = r.id
+    LEFT JOIN institution ON institution.researcher_id = r.id
+    WHERE r.id = ANY(%(ids)s::bigint[])
+"""
 
 _TOP_TOPICS = """
     SELECT researcher_id, name FROM (
@@ -125,6 +102,17 @@ _TOP_TOPICS = """
     ORDER BY researcher_id, rank
 """
 
+_UPDATE = """
+    UPDATE profiles_researcher r
+    SET last_known_institution_id = u.institution_id, works_count = u.works, topics_count = u.topics,
+        close_collaborators_count = u.close, claimed_close_collaborators_count = u.claimed,
+        followers_count = u.followers, auto_summary = u.summary, trust_score = u.score
+    FROM unnest(%s::bigint[], %s::bigint[], %s::int[], %s::int[], %s::int[], %s::int[], %s::int[], %s::text[],
+                %s::int[])
+         AS u(id, institution_id, works, topics, close, claimed, followers, summary, score)
+    WHERE r.id = u.id
+"""
+
 
 def generated_summary(topic_names: list[str], works_count: int) -> str:
     if topic_names:
@@ -140,7 +128,7 @@ def generated_summary(topic_names: list[str], works_count: int) -> str:
 
 
 def recompute_researchers(researcher_ids: Iterable[int]) -> int:
-    """Recompute counts, summary and trust score of the given researchers."""
+    """Recompute counts, summary and trust score of the given researchers; return how many were given."""
     ids = sorted(set(researcher_ids))
     for start in range(0, len(ids), BATCH_SIZE):
         _recompute_batch(ids[start : start + BATCH_SIZE])
@@ -149,26 +137,37 @@ def recompute_researchers(researcher_ids: Iterable[int]) -> int:
 
 def _recompute_batch(ids: list[int]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
-        for statement in _COUNT_STATEMENTS:
-            cursor.execute(statement, {"ids": ids})
         cursor.execute(_TOP_TOPICS, {"ids": ids, "limit": SUMMARY_TOPICS})
         topics: dict[int, list[str]] = {}
         for researcher_id, name in cursor.fetchall():
             topics.setdefault(researcher_id, []).append(name)
 
-        summaries, scores = [], []
-        researchers = Researcher.objects.filter(id__in=ids).only(*TRUST_FIELDS).order_by("id")
-        for researcher in researchers:
-            summaries.append(generated_summary(topics.get(researcher.id, []), researcher.works_count))
-            scores.append(trust_for(researcher).score)
-        cursor.execute(
-            """
-            UPDATE profiles_researcher r SET auto_summary = u.summary, trust_score = u.score
-            FROM unnest(%s::bigint[], %s::text[], %s::int[]) AS u(id, summary, score)
-            WHERE r.id = u.id AND (r.auto_summary, r.trust_score) IS DISTINCT FROM (u.summary, u.score)
-            """,
-            [[researcher.id for researcher in researchers], summaries, scores],
-        )
+        cursor.execute(_COUNTS, {"ids": ids})
+        changed = []
+        for row in cursor.fetchall():
+            researcher_id, level, has_orcid, institution_id, works, topics_count, close, claimed, followers = row[:9]
+            facts = TrustFacts(
+                verification_level=level,
+                has_orcid=has_orcid,
+                has_institution=institution_id is not None,
+                works_count=works,
+                close_collaborators_count=close,
+                claimed_close_collaborators_count=claimed,
+            )
+            fresh = (
+                institution_id,
+                works,
+                topics_count,
+                close,
+                claimed,
+                followers,
+                generated_summary(topics.get(researcher_id, []), works),
+                compute_trust(facts).score,
+            )
+            if fresh != tuple(row[9:]):
+                changed.append((researcher_id, *fresh))
+        if changed:
+            cursor.execute(_UPDATE, [list(column) for column in zip(*changed, strict=True)])
 
 
 def mark_hyperauthored(work_ids: Iterable[int]) -> None:
