@@ -69,6 +69,8 @@ def test_explorer_expands_clicked_person(page, network, screenshot_path):
     before = page.evaluate("window.bzpeerExplorer.cy.nodes().length")
     box = page.locator("#explorer-canvas").bounding_box()
     eve_drawn_before = page.evaluate(node.format(eve.pk) + ".length")
+    # Zoom in on Dee first, so that no neighbouring node sits under the click.
+    page.evaluate(f"window.bzpeerExplorer.cy.zoom(3); window.bzpeerExplorer.cy.center({node.format(dee.pk)})")
     position = page.evaluate(node.format(dee.pk) + ".renderedPosition()")
     page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
     wait_until(page, "document.getElementById('explorer-status').textContent.startsWith('Expanded')")
