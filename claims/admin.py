@@ -2,11 +2,12 @@
 
 The changelist is the review queue: pending claims, oldest first. Each claim
 has a review page with the evidence beside the record and approve or reject
-buttons that require a reason; the same decisions are bulk actions. Only
+buttons that require a reason. The same decisions are also bulk actions. Only
 staff with the "Can approve and reject claims" permission see the actions
 and the review page. Every decision goes through claims.services.
 """
 
+import logging
 from datetime import timedelta
 
 from django.contrib import admin, messages
@@ -24,6 +25,8 @@ from claims import services
 from claims.evidence import email_matches_domains, find_evidence, institution_domains
 from claims.forms import ReviewDecisionForm
 from claims.models import Claim, ClaimEvent
+
+logger = logging.getLogger(__name__)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -99,7 +102,7 @@ class ClaimEventInline(admin.TabularInline):
     verbose_name_plural = "audit trail"
 
     def has_view_permission(self, request, obj=None):
-        # Whoever may see a claim sees its audit trail.
+        # A user who may view a claim also views its audit trail.
         return request.user.has_perm("claims.view_claim")
 
     def has_add_permission(self, request, obj=None):
@@ -151,7 +154,7 @@ class ClaimAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # Claims are the audit record of who owns what; nobody deletes them.
+        # Claims are the audit record of who owns which profile, so they are never deleted here.
         return False
 
     def has_review_permission(self, request):
@@ -212,6 +215,7 @@ class ClaimAdmin(admin.ModelAdmin):
                 else:
                     raise services.ClaimError("Choose Approve or Reject.")
             except services.ClaimError as error:
+                logger.info("Reviewer %s could not decide claim %s: %s", request.user.pk, claim.pk, error)
                 form.add_error(None, str(error))
             else:
                 verb = "approved" if decision == "approve" else "rejected"
@@ -249,6 +253,7 @@ class ClaimAdmin(admin.ModelAdmin):
                     decide(claim.pk, request.user, form.cleaned_data["reason"])
                     done += 1
                 except services.ClaimError as error:
+                    logger.info("Reviewer %s could not decide claim %s in bulk: %s", request.user.pk, claim.pk, error)
                     failures.append(f"{claim}: {error}")
             if done:
                 self.message_user(request, f"{done} claim(s) {verb}; each claimant was emailed.", messages.SUCCESS)

@@ -1,4 +1,4 @@
-"""What a user can prove about a researcher record: ORCID sign-in and institutional email.
+"""Evidence a user has for a researcher record: ORCID sign-in and institutional email.
 
 Only facts the site checked itself count: the uid of an ORCID sign-in (the
 ORCID iD that ORCID's OAuth flow returned) and email addresses that allauth

@@ -1,4 +1,4 @@
-"""What the profile page's Actions, Identity and Direct collaboration sections need about the viewer."""
+"""Viewer facts for the profile page's Actions, Identity and Direct collaboration sections."""
 
 from claims.evidence import has_verified_email
 from claims.models import Claim

@@ -31,7 +31,7 @@ RIVAL_APPROVED_REASON = "Another claim on this profile was approved."
 
 
 class ClaimError(Exception):
-    """A claim action that the rules refuse; the message says why and what to do."""
+    """A claim action that the rules reject. The message states the reason and what to do next."""
 
 
 def refusal_reason(user, researcher) -> str:
@@ -114,9 +114,9 @@ def approve_claim(claim_id: int, reviewer, reason: str) -> Claim:
     """Approve a pending claim: set the owner, level and trust score at once.
 
     Rival pending claims on the same record are rejected in the same
-    transaction. Counts and trust scores of the researcher and their
-    co-authors (whose claimed close collaborators changed) are recomputed
-    before commit; the claimants' emails are sent after the commit.
+    transaction. The counts and trust scores of the researcher and their
+    co-authors are recomputed before commit, because the co-authors' claimed
+    close collaborators changed. The claimants' emails are sent after commit.
     """
     reason = _required_reason(reason)
     with transaction.atomic():

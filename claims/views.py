@@ -1,3 +1,4 @@
+import logging
 from http import HTTPStatus
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from claims.evidence import find_evidence, has_verified_email, institution_domai
 from claims.forms import ClaimForm, OwnerProfileForm
 from claims.models import Claim
 from profiles.models import Researcher
+
+logger = logging.getLogger(__name__)
 
 
 def claim_for_user(request, claim_id) -> Claim:
@@ -43,6 +46,7 @@ def submit(request, researcher_id):
                 statement=form.cleaned_data["statement"],
             )
         except services.ClaimError as error:
+            logger.info("Claim by user %s on researcher %s rejected: %s", request.user.pk, researcher.pk, error)
             refusal = str(error)
             status = HTTPStatus.CONFLICT
         else:
@@ -78,6 +82,7 @@ def withdraw(request, claim_id):
     try:
         services.withdraw_claim(request.user, claim.pk)
     except services.ClaimError as error:
+        logger.info("Withdrawal of claim %s by user %s rejected: %s", claim.pk, request.user.pk, error)
         messages.error(request, str(error))
     else:
         messages.success(request, f"Your claim on {claim.researcher.display_name} was withdrawn.")

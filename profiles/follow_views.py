@@ -47,8 +47,8 @@ def toggle_follow(request, researcher_id):
             "follow_error": error,
             "follow_oob": True,
         }
-        # htmx swaps only 2xx responses by default, so a refused request still
-        # answers 200 and the fragment shows the reason.
+        # htmx swaps only 2xx responses by default, so a rate-limited request
+        # still returns 200 and the fragment shows the reason.
         return render(request, "profiles/sections/actions.html#follow-control", context)
 
     if error:

@@ -1,7 +1,7 @@
 """Following researchers: the one writer of Follow rows and followers_count.
 
-`follow()` and `unfollow()` are idempotent: asking for the state that already
-holds changes nothing. Both lock the researcher row first, so concurrent
+`follow()` and `unfollow()` are idempotent: requesting the current state
+changes nothing. Both lock the researcher row first, so concurrent
 follows of one researcher take turns and the count each one stores is the
 number of Follow rows once its transaction commits.
 """

@@ -1,4 +1,4 @@
-"""ORCID sign-in through allauth's ORCID provider, with only orcid.org's HTTP answers recorded.
+"""ORCID sign-in through allauth's ORCID provider, with recorded responses in place of orcid.org.
 
 The OAuth flow runs for real: the start view redirects to ORCID with a state,
 the callback exchanges the code for a token and reads the ORCID record.
@@ -118,8 +118,8 @@ def test_orcid_signup_email_stays_unverified(client, mailoutbox):
 def test_orcid_never_matches_by_email(client):
     existing = factories.make_user("cboettig@berkeley.edu")
     response = run_orcid_flow(client, CARL, "Carl Boettiger")
-    # Nothing is connected or created, and nobody is logged in: allauth
-    # answers as for any signup with a taken address (no account enumeration).
+    # No account is connected, created or logged in. allauth responds as to
+    # any signup with a taken address, so it reveals nothing (no account enumeration).
     assert not SocialAccount.objects.exists()
     assert "_auth_user_id" not in client.session
     assert response.status_code == 302

@@ -295,7 +295,7 @@ def test_staff_without_totp_sent_to_setup(client):
     staff = factories.make_reviewer("no-totp@example.org", with_totp=False)
     client.force_login(staff)
     response = client.get(reverse(CHANGELIST), follow=True)
-    # Setting up TOTP asks for the password again first (allauth's reauthentication).
+    # allauth requires the password again before TOTP setup (reauthentication).
     assert [url for url, _ in response.redirect_chain][1] == reverse("mfa_activate_totp")
     assert "Staff accounts need two-factor authentication" in response.content.decode()
 
