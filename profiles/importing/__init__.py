@@ -1,9 +1,10 @@
 """Import OpenAlex records: read files, normalize records, write rows in batches.
 
-`run_import()` wires the pipeline: `readers` yields raw records per file,
-`normalize` maps each to a row or rejects it with a reason, and `writer`
-loads rows in batches. It records an ImportRun, then recomputes the counts
-and trust scores of the researchers it touched.
+`run_import()` wires the pipeline: `readers` yields batches of raw lines per
+file, `parsing` decodes them and `normalize` maps each record to a row or
+rejects it with a reason (in worker processes for large inputs), and
+`writer` loads rows in batches. It records an ImportRun, then recomputes
+the counts and trust scores of the researchers it touched.
 """
 
 import logging
@@ -14,8 +15,9 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from profiles.importing import normalize, writer
-from profiles.importing.readers import read_records
+from profiles.importing import writer
+from profiles.importing.parsing import ParsedBatch, default_workers, parse_batches
+from profiles.importing.readers import read_batches
 from profiles.models import ImportRun
 from profiles.stats import recompute_researchers
 
@@ -37,11 +39,14 @@ ANALYZED_TABLES = (
 # One import at a time: a second run waits for this PostgreSQL advisory lock.
 IMPORT_LOCK_KEY = 0x62_7A_70_65_65_72  # "bzpeer"
 
-NORMALIZERS = {
-    "institution": (normalize.normalize_institution, writer.write_institutions),
-    "topic": (normalize.normalize_topic, writer.write_topics),
-    "source": (normalize.normalize_source, writer.write_sources),
-    "author": (normalize.normalize_author, writer.write_authors),
+# Inputs at least this large are parsed in worker processes.
+PARALLEL_FROM_BYTES = 16 * 1024 * 1024
+WRITERS = {
+    "institution": writer.write_institutions,
+    "topic": writer.write_topics,
+    "source": writer.write_sources,
+    "author": writer.write_authors,
+    "work": writer.write_works,
 }
 # Referenced entities load first, so works find full records where they exist.
 KIND_ORDER = ("institution", "topic", "source", "author", "work")
@@ -65,7 +70,7 @@ class _Batches:
             rows = self.pending[kind]
             if not rows:
                 continue
-            counts = writer.write_works(rows) if kind == "work" else NORMALIZERS[kind][1](rows)
+            counts = WRITERS[kind](rows)
             self.totals.add(counts)
             self.pending[kind] = []
 
@@ -82,8 +87,13 @@ def run_import(
     *,
     progress: bool | None = None,
     on_reject: Callable[[str, int, str], None] | None = None,
+    workers: int | None = None,
 ) -> ImportRun:
-    """Import OpenAlex files and return the finished ImportRun."""
+    """Import OpenAlex files and return the finished ImportRun.
+
+    `workers` is the number of parsing processes; 0 parses in this process,
+    and None chooses from the input size and the CPUs available.
+    """
     paths = [Path(path) for path in paths]
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
@@ -93,19 +103,22 @@ def run_import(
     logger.info("Import %s started: %s", run.pk, ", ".join(run.paths))
     totals = writer.WriteCounts()
     batches = _Batches(run, totals)
+    total_bytes = sum(path.stat().st_size for path in paths)
+    if workers is None:
+        workers = default_workers(total_bytes, PARALLEL_FROM_BYTES)
     show_progress = sys.stderr.isatty() if progress is None else progress
     bar = None
     if show_progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=sum(path.stat().st_size for path in paths), unit="B", unit_scale=True, desc="Importing")
+        bar = tqdm(total=total_bytes, unit="B", unit_scale=True, desc="Importing")
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK_KEY])
     try:
-        for path in paths:
-            for record in read_records(path, on_read=bar.update if bar else None):
-                _handle(record, run, batches, on_reject)
+        line_batches = (batch for path in paths for batch in read_batches(path, on_read=bar.update if bar else None))
+        for parsed in parse_batches(line_batches, workers):
+            _add_parsed(parsed, run, batches, on_reject)
         batches.flush()
         _finish(run, totals)
     except Exception as error:
@@ -123,31 +136,15 @@ def run_import(
     return run
 
 
-def _handle(record, run: ImportRun, batches: _Batches, on_reject) -> None:
-    if record.error:
-        _reject(run, record.file, record.line, record.error)
+def _add_parsed(parsed: ParsedBatch, run: ImportRun, batches: _Batches, on_reject) -> None:
+    run.records_read += parsed.records_read
+    run.records_skipped += parsed.records_skipped
+    for file, line, reason in parsed.rejections:
+        _reject(run, file, line, reason)
         if on_reject:
-            on_reject(record.file, record.line, record.error)
-        return
-    run.records_read += 1
-    try:
-        kind = normalize.entity_kind(record.data)
-        if kind == "work":
-            row = normalize.normalize_work(record.data)
-        else:
-            row = NORMALIZERS[kind][0](record.data)
-            if row is None:
-                raise normalize.RecordError(f"`id` {record.data.get('id')!r} is not a valid {kind} id")
-    except normalize.UnsupportedRecord as unsupported:
-        run.records_skipped += 1
-        logger.debug("Skipped %s line %s: %s records are not imported", record.file, record.line, unsupported)
-        return
-    except normalize.RecordError as error:
-        _reject(run, record.file, record.line, str(error))
-        if on_reject:
-            on_reject(record.file, record.line, str(error))
-        return
-    batches.add(kind, row)
+            on_reject(file, line, reason)
+    for kind, row in parsed.rows:
+        batches.add(kind, row)
 
 
 def _finish(run: ImportRun, totals: writer.WriteCounts) -> None:

@@ -74,3 +74,15 @@ def test_command_directory_path_errors(tmp_path):
 def test_command_requires_a_path():
     with pytest.raises(CommandError, match="paths"):
         _call()
+
+
+def test_command_workers_option_imports():
+    stdout, _ = _call(str(SEED_WORKS), "--no-progress", "--workers", "2")
+
+    assert "2 created" in stdout
+    assert Work.objects.count() == 2
+
+
+def test_command_negative_workers_errors():
+    with pytest.raises(CommandError, match="--workers must be 0 or more, not -1"):
+        _call(str(SEED_WORKS), "--workers", "-1")

@@ -7,6 +7,7 @@ from itertools import combinations
 
 import orjson
 import pytest
+from django.db import connection
 
 from profiles import importing
 from profiles.importing import normalize, run_import, writer
@@ -31,6 +32,7 @@ from tests.importing.conftest import (
     TOPICS,
     UNSUPPORTED_KINDS,
     WORKS,
+    profiles_tables,
     read_lines,
     read_records,
     table_snapshot,
@@ -177,6 +179,50 @@ def test_missing_file_raises_before_run(tmp_path):
     assert not ImportRun.objects.exists()
 
 
+def _stored_values():
+    return {
+        "works": list(
+            Work.objects.order_by("openalex_id").values_list(
+                "openalex_id", "record_hash", "title", "abstract", "venue", "authors_count", "is_hyperauthored"
+            )
+        ),
+        "authorships": list(
+            Authorship.objects.order_by("work__openalex_id", "position").values_list(
+                "work__openalex_id", "researcher__openalex_id", "position", "printed_name"
+            )
+        ),
+        "researchers": list(
+            Researcher.objects.order_by("openalex_id").values_list(
+                "openalex_id", "orcid", "works_count", "close_collaborators_count", "trust_score", "auto_summary"
+            )
+        ),
+        "topics": list(
+            WorkTopic.objects.order_by("work__openalex_id", "topic__openalex_id").values_list(
+                "work__openalex_id", "topic__openalex_id", "score", "is_primary"
+            )
+        ),
+    }
+
+
+def test_worker_processes_store_same_rows(tmp_path):
+    lines = read_lines(SEED_WORKS) + read_lines(WORKS)[:300] + [b"{broken"] + read_lines(EDGE_CASES)
+    path = write_lines(tmp_path / "mixed.jsonl", lines)
+    in_process = run_import([path], progress=False, workers=0)
+    expected = _stored_values()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {', '.join(profiles_tables())} RESTART IDENTITY CASCADE")
+
+    parallel = run_import([path], progress=False, workers=2)
+
+    assert parallel.records_read == in_process.records_read == 2 + 300 + 103
+    assert parallel.records_created == in_process.records_created
+    assert parallel.records_updated == in_process.records_updated
+    assert parallel.rejections == in_process.rejections
+    assert parallel.rejections == [{"file": str(path), "line": 303, "reason": parallel.rejections[0]["reason"]}]
+    assert _stored_values() == expected
+
+
 # Rejections -----------------------------------------------------------------
 
 
@@ -296,7 +342,7 @@ def test_interrupted_import_keeps_batches(tmp_path, monkeypatch):
             raise RuntimeError("disk full")
         return real_write(rows)
 
-    monkeypatch.setattr(writer, "write_works", fail_on_third_batch)
+    monkeypatch.setitem(importing.WRITERS, "work", fail_on_third_batch)
 
     with pytest.raises(RuntimeError, match="disk full"):
         run_import([path], progress=False)
