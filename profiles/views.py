@@ -10,7 +10,7 @@ RESEARCHERS_PER_PAGE = 25
 # Abstracts longer than this many words show a preview and fold the rest.
 ABSTRACT_FOLD_WORDS = 90
 ABSTRACT_PREVIEW_WORDS = 50
-# A work page lists every author up to AUTHORS_SHOWN_MAX; a longer list shows
+# A work page lists every author up to AUTHORS_SHOWN_MAX. A longer list shows
 # its first AUTHORS_PREVIEW and links to the paginated authors page.
 AUTHORS_SHOWN_MAX = 30
 AUTHORS_PREVIEW = 20
@@ -87,13 +87,13 @@ def work_detail(request, work_id):
     authorships = work.authorships.select_related("researcher").prefetch_related("institutions").order_by("position")
     authors_total = authorships.count()
     # Hyperauthored works can list thousands of authors: show the first ones.
-    shown = authors_total if authors_total <= AUTHORS_SHOWN_MAX else AUTHORS_PREVIEW
+    authors_shown = authors_total if authors_total <= AUTHORS_SHOWN_MAX else AUTHORS_PREVIEW
     topics = work.work_topics.select_related("topic").order_by("-is_primary", "-score", "topic__display_name")
     context = {
         "work": work,
-        "authorships": authorships[:shown],
+        "authorships": authorships[:authors_shown],
         "authors_total": authors_total,
-        "authors_hidden": authors_total - shown,
+        "authors_hidden": authors_total - authors_shown,
         "topics": topics,
     }
     return render(request, "profiles/work_detail.html", context)

@@ -39,10 +39,10 @@ def imported(transactional_db, emma_works):
     run_import([SEED_WORKS, emma_works])
 
 
-# NOTE: settings list the string "'nonce'" in script-src, which django-csp 4
-# passes through unchanged and Chromium reports; csp.constants.NONCE is the
-# value that adds the request's nonce. This one message is left out until the
-# setting is fixed.
+# NOTE: the settings list the string "'nonce'" in script-src. django-csp 4
+# sends it unchanged, so Chromium reports an invalid source and pages get no
+# nonce (csp.constants.NONCE is the value that adds one). The test leaves out
+# this one message until the setting is fixed.
 CSP_NONCE_SETTING_ERROR = "contains an invalid source: ''nonce''"
 
 
