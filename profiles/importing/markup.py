@@ -74,6 +74,9 @@ def sanitize_inline(raw: str | None) -> str:
     """Return `raw` as safe HTML with only <i>, <b>, <sub> and <sup> kept."""
     if not raw:
         return ""
+    if _is_plain(raw):
+        # Most titles and every rebuilt abstract hold no markup: skip the parser.
+        return _SPACES.sub(" ", raw).strip()
     text = INVISIBLE_FORMAT_CHARACTERS.sub("", raw)
     if "<" not in text and _ESCAPED_TAG.search(text):
         text = html.unescape(text)
@@ -86,4 +89,15 @@ def clean_name(raw: str | None) -> str:
     """Return a person's or institution's name as plain text without invisible characters."""
     if not raw:
         return ""
-    return _SPACES.sub(" ", INVISIBLE_FORMAT_CHARACTERS.sub("", raw)).strip()
+    text = raw.strip()
+    # str.isprintable() is False for every format (Cf) and whitespace
+    # character other than the space, so a printable name without double
+    # spaces is already clean.
+    if text.isprintable() and "  " not in text:
+        return text
+    return _SPACES.sub(" ", INVISIBLE_FORMAT_CHARACTERS.sub("", text)).strip()
+
+
+def _is_plain(text: str) -> bool:
+    """Whether `text` has no markup, entity or invisible character: nothing to escape or drop."""
+    return "<" not in text and ">" not in text and "&" not in text and text.isprintable()

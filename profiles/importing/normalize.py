@@ -17,11 +17,15 @@ import orjson
 
 from profiles.importing.markup import clean_name, sanitize_inline
 from profiles.models import HYPERAUTHOR_THRESHOLD
+from profiles.text import fold_for_search
 
 OPENALEX_ID = re.compile(r"^(?:https?://openalex\.org/)?([WAITSCFPV])(\d{1,12})$", re.IGNORECASE)
 ORCID_ID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.IGNORECASE)
 ARXIV_FROM_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 ARXIV_FROM_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^?#]+?)(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE)
+# Abstract positions at or beyond this are ignored (a guard against corrupt
+# indexes; real abstracts have a few hundred words).
+MAX_ABSTRACT_WORDS = 100_000
 # OpenAlex's id for a deleted or unknown author.
 PLACEHOLDER_AUTHOR_ID = "A9999999999"
 # 2022 records use Crossref's type names; the 2023+ schema renamed them.
@@ -82,6 +86,9 @@ class AuthorRow:
     orcid: str = ""
     name_variants: list[str] = field(default_factory=list)
     institution: InstitutionRow | None = None
+    # The display name and variants folded for search; computed here so that
+    # worker processes, not the writer, pay for it.
+    search_name: str = ""
 
 
 @dataclass(slots=True)
@@ -262,6 +269,7 @@ def normalize_author(data: dict) -> AuthorRow:
         orcid=normalize_orcid(data.get("orcid") or (data.get("ids") or {}).get("orcid")),
         name_variants=variants,
         institution=_author_institution(data),
+        search_name=fold_for_search(" ".join([name, *variants])),
     )
 
 
@@ -286,17 +294,37 @@ def _author_institution(data: dict) -> InstitutionRow | None:
 
 
 def rebuild_abstract(inverted_index) -> str:
-    """Rebuild abstract text from OpenAlex's `abstract_inverted_index`."""
+    """Rebuild abstract text from OpenAlex's `abstract_inverted_index`.
+
+    Positions that are not integers in [0, MAX_ABSTRACT_WORDS) are ignored.
+    """
     if not isinstance(inverted_index, dict) or not inverted_index:
         return ""
     placed: dict[int, str] = {}
-    for word, positions in inverted_index.items():
-        if not isinstance(positions, list):
-            raise RecordError("`abstract_inverted_index` maps a word to something other than a list of positions")
-        for position in positions:
-            if isinstance(position, int) and 0 <= position < 100_000:
+    try:
+        for word, positions in inverted_index.items():
+            if not isinstance(positions, list):
+                raise RecordError("`abstract_inverted_index` maps a word to something other than a list of positions")
+            for position in positions:
                 placed[position] = word
-    return " ".join(placed[position] for position in sorted(placed))
+        order = sorted(placed)
+    except TypeError:
+        # Unhashable or mutually unorderable positions: keep the valid ones.
+        placed = {
+            position: word
+            for word, positions in inverted_index.items()
+            for position in positions
+            if _is_word_position(position)
+        }
+        order = sorted(placed)
+    # Sorted, so checking both ends shows whether every position is valid.
+    if order and not (_is_word_position(order[0]) and _is_word_position(order[-1])):
+        order = [position for position in order if _is_word_position(position)]
+    return " ".join([placed[position] for position in order])
+
+
+def _is_word_position(position) -> bool:
+    return type(position) is int and 0 <= position < MAX_ABSTRACT_WORDS
 
 
 def _venue(data: dict) -> tuple[SourceRow | None, str, str]:
@@ -356,10 +384,12 @@ def _authorships(data: dict) -> list[AuthorshipRow]:
             if author_id in seen_authors:
                 continue  # the same author twice on one work counts once
             seen_authors.add(author_id)
+            display_name = _text(author_data.get("display_name")) or printed or author_id
             author = AuthorRow(
                 openalex_id=author_id,
-                display_name=_text(author_data.get("display_name")) or printed or author_id,
+                display_name=display_name,
                 orcid=normalize_orcid(author_data.get("orcid")),
+                search_name=fold_for_search(display_name),
             )
         institutions = []
         seen_institutions = set()

@@ -17,7 +17,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from profiles.importing.normalize import AuthorRow, InstitutionRow, SourceRow, TopicRow, WorkRow
-from profiles.text import fold_for_search
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +45,11 @@ class WriteCounts:
 
 
 def _ids_by_openalex(cursor, table: str, openalex_ids) -> dict[str, int]:
+    """Return {OpenAlex id: primary key} of the rows of `table` among `openalex_ids`."""
     if not openalex_ids:
         return {}
-    cursor.execute(
-        f"SELECT openalex_id, id FROM {table} WHERE openalex_id = ANY(%s::text[])",
-        [list(openalex_ids)],
-    )
+    _stage(cursor, "key", ("openalex_id",), ((openalex_id,) for openalex_id in openalex_ids))
+    cursor.execute(f"SELECT s.openalex_id, t.id FROM import_stage_key s JOIN {table} t USING (openalex_id)")
     return dict(cursor.fetchall())
 
 
@@ -65,111 +63,108 @@ def _take_ids(cursor, table: str, count: int) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
+def _stage(cursor, name: str, columns: tuple[str, ...], rows) -> None:
+    """Replace the content of the session's temporary table import_stage_<name> with `rows` by COPY.
+
+    Staging by COPY, then joining in SQL, avoids binding thousands of values
+    as array parameters, which psycopg formats in Python.
+    """
+    table = f"import_stage_{name}"
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({', '.join(f'{column} text' for column in columns)})")
+    cursor.execute(f"TRUNCATE {table}")
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 # Stubs: rows seen only as references inside another record -----------------
 
 
-def _insert_institution_stubs(cursor, rows: dict[str, InstitutionRow]) -> None:
+@dataclass(frozen=True)
+class _StubTable:
+    table: str
+    # Columns copied from the row, OpenAlex id first.
+    columns: tuple[str, ...]
+    # The other NOT NULL columns and the SQL values a stub gets.
+    defaults: dict[str, str]
+
+
+_STUB_TABLES = {
+    "institution": _StubTable(
+        "profiles_institution",
+        ("openalex_id", "display_name", "ror", "country_code", "type"),
+        {"homepage_url": "''", "web_domains": "'{}'", "is_complete": "false"},
+    ),
+    "topic": _StubTable(
+        "profiles_topic",
+        ("openalex_id", "display_name", "subfield", "field", "domain"),
+        {"is_complete": "false"},
+    ),
+    "source": _StubTable(
+        "profiles_source",
+        ("openalex_id", "display_name", "type", "host_organization_name"),
+        {"is_complete": "false"},
+    ),
+    "researcher": _StubTable(
+        "profiles_researcher",
+        ("openalex_id", "orcid", "display_name", "search_name"),
+        {
+            "name_variants": "'{}'",
+            "summary": "''",
+            "auto_summary": "''",
+            "open_to_collaborate": "true",
+            "verification_level": "1",
+            "works_count": "0",
+            "topics_count": "0",
+            "close_collaborators_count": "0",
+            "claimed_close_collaborators_count": "0",
+            "followers_count": "0",
+            "trust_score": "0",
+            "created_at": "now()",
+            "updated_at": "now()",
+        },
+    ),
+}
+
+
+def _stub_values(kind: str, row) -> tuple:
+    if kind == "institution":
+        return (row.openalex_id, row.display_name, row.ror, row.country_code, row.type)
+    if kind == "topic":
+        return (row.openalex_id, row.display_name, row.subfield, row.field, row.domain)
+    if kind == "source":
+        return (row.openalex_id, row.display_name, row.type, row.host_organization_name)
+    return (row.openalex_id, row.orcid, row.display_name[:500], row.search_name)
+
+
+def _insert_stubs(cursor, kind: str, rows: dict[str, object]) -> dict[str, int]:
+    """Insert the rows of `kind` that do not exist yet; return {OpenAlex id: primary key} of all of them.
+
+    An existing row is never overwritten, with one exception: an ORCID iD
+    printed on a work fills a researcher that has none.
+    """
     if not rows:
-        return
-    values = list(rows.values())
+        return {}
+    spec = _STUB_TABLES[kind]
+    _stage(cursor, kind, spec.columns, (_stub_values(kind, row) for row in rows.values()))
+    copied = ", ".join(spec.columns)
     cursor.execute(
-        """
-        INSERT INTO profiles_institution
-            (openalex_id, display_name, ror, country_code, type, homepage_url, web_domains, is_complete)
-        SELECT u.openalex_id, u.display_name, u.ror, u.country_code, u.type, '', '{}', false
-        FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
-             AS u(openalex_id, display_name, ror, country_code, type)
+        f"""
+        INSERT INTO {spec.table} ({copied}, {", ".join(spec.defaults)})
+        SELECT {copied}, {", ".join(spec.defaults.values())} FROM import_stage_{kind}
         ON CONFLICT (openalex_id) DO NOTHING
-        """,
-        [
-            [row.openalex_id for row in values],
-            [row.display_name for row in values],
-            [row.ror for row in values],
-            [row.country_code for row in values],
-            [row.type for row in values],
-        ],
-    )
-
-
-def _insert_topic_stubs(cursor, rows: dict[str, TopicRow]) -> None:
-    if not rows:
-        return
-    values = list(rows.values())
-    cursor.execute(
         """
-        INSERT INTO profiles_topic (openalex_id, display_name, subfield, field, domain, is_complete)
-        SELECT u.openalex_id, u.display_name, u.subfield, u.field, u.domain, false
-        FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
-             AS u(openalex_id, display_name, subfield, field, domain)
-        ON CONFLICT (openalex_id) DO NOTHING
-        """,
-        [
-            [row.openalex_id for row in values],
-            [row.display_name for row in values],
-            [row.subfield for row in values],
-            [row.field for row in values],
-            [row.domain for row in values],
-        ],
     )
-
-
-def _insert_source_stubs(cursor, rows: dict[str, SourceRow]) -> None:
-    if not rows:
-        return
-    values = list(rows.values())
-    cursor.execute(
-        """
-        INSERT INTO profiles_source (openalex_id, display_name, type, host_organization_name, is_complete)
-        SELECT u.openalex_id, u.display_name, u.type, u.host, false
-        FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS u(openalex_id, display_name, type, host)
-        ON CONFLICT (openalex_id) DO NOTHING
-        """,
-        [
-            [row.openalex_id for row in values],
-            [row.display_name for row in values],
-            [row.type for row in values],
-            [row.host_organization_name for row in values],
-        ],
-    )
-
-
-def _insert_researcher_stubs(cursor, rows: dict[str, AuthorRow]) -> None:
-    if not rows:
-        return
-    values = list(rows.values())
-    now = timezone.now()
-    cursor.execute(
-        """
-        INSERT INTO profiles_researcher
-            (openalex_id, orcid, display_name, name_variants, search_name, summary, auto_summary,
-             open_to_collaborate, verification_level, works_count, topics_count, close_collaborators_count,
-             claimed_close_collaborators_count, followers_count, trust_score, created_at, updated_at)
-        SELECT u.openalex_id, u.orcid, u.display_name, '{}', u.search_name, '', '',
-               true, 1, 0, 0, 0, 0, 0, 0, %s, %s
-        FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS u(openalex_id, orcid, display_name, search_name)
-        ON CONFLICT (openalex_id) DO NOTHING
-        """,
-        [
-            now,
-            now,
-            [row.openalex_id for row in values],
-            [row.orcid for row in values],
-            [row.display_name[:500] for row in values],
-            [fold_for_search(row.display_name) for row in values],
-        ],
-    )
-    # An ORCID iD printed on a work fills a record that has none; it never
-    # replaces one that an author record or an earlier work gave.
-    with_orcid = [row for row in values if row.orcid]
-    if with_orcid:
+    if kind == "researcher":
         cursor.execute(
             """
-            UPDATE profiles_researcher r SET orcid = u.orcid, updated_at = %s
-            FROM unnest(%s::text[], %s::text[]) AS u(openalex_id, orcid)
-            WHERE r.openalex_id = u.openalex_id AND r.orcid = ''
-            """,
-            [now, [row.openalex_id for row in with_orcid], [row.orcid for row in with_orcid]],
+            UPDATE profiles_researcher r SET orcid = s.orcid, updated_at = now()
+            FROM import_stage_researcher s
+            WHERE r.openalex_id = s.openalex_id AND r.orcid = '' AND s.orcid <> ''
+            """
         )
+    cursor.execute(f"SELECT s.openalex_id, t.id FROM import_stage_{kind} s JOIN {spec.table} t USING (openalex_id)")
+    return dict(cursor.fetchall())
 
 
 # Works ----------------------------------------------------------------------
@@ -180,9 +175,9 @@ def write_works(rows: list[WorkRow]) -> WriteCounts:
     counts = WriteCounts()
     latest = {row.openalex_id: row for row in rows}
     with transaction.atomic(), connection.cursor() as cursor:
+        _stage(cursor, "key", ("openalex_id",), ((openalex_id,) for openalex_id in latest))
         cursor.execute(
-            "SELECT openalex_id, id, record_hash FROM profiles_work WHERE openalex_id = ANY(%s::text[])",
-            [list(latest)],
+            "SELECT w.openalex_id, w.id, w.record_hash FROM import_stage_key s JOIN profiles_work w USING (openalex_id)"
         )
         existing = {openalex_id: (work_id, record_hash) for openalex_id, work_id, record_hash in cursor.fetchall()}
 
@@ -236,15 +231,11 @@ def _write_references(cursor, rows: list[WorkRow]) -> dict[str, dict[str, int]]:
             for institution in authorship.institutions:
                 institutions.setdefault(institution.openalex_id, institution)
 
-    _insert_institution_stubs(cursor, institutions)
-    _insert_topic_stubs(cursor, topics)
-    _insert_source_stubs(cursor, sources)
-    _insert_researcher_stubs(cursor, authors)
     return {
-        "institution": _ids_by_openalex(cursor, "profiles_institution", institutions),
-        "topic": _ids_by_openalex(cursor, "profiles_topic", topics),
-        "source": _ids_by_openalex(cursor, "profiles_source", sources),
-        "researcher": _ids_by_openalex(cursor, "profiles_researcher", authors),
+        "institution": _insert_stubs(cursor, "institution", institutions),
+        "topic": _insert_stubs(cursor, "topic", topics),
+        "source": _insert_stubs(cursor, "source", sources),
+        "researcher": _insert_stubs(cursor, "researcher", authors),
     }
 
 
@@ -438,15 +429,14 @@ def write_authors(rows: list[AuthorRow]) -> WriteCounts:
     latest = {row.openalex_id: row for row in rows}
     with transaction.atomic(), connection.cursor() as cursor:
         institutions = {row.institution.openalex_id: row.institution for row in latest.values() if row.institution}
-        _insert_institution_stubs(cursor, institutions)
-        institution_ids = _ids_by_openalex(cursor, "profiles_institution", institutions)
+        institution_ids = _insert_stubs(cursor, "institution", institutions)
         before = _ids_by_openalex(cursor, "profiles_researcher", latest)
         now = timezone.now()
         changed = 0
         researcher_ids = set()
         for row in latest.values():
             institution_id = institution_ids.get(row.institution.openalex_id) if row.institution else None
-            search_name = fold_for_search(" ".join([row.display_name, *row.name_variants]))
+            search_name = row.search_name
             cursor.execute(
                 """
                 INSERT INTO profiles_researcher AS r

@@ -277,3 +277,10 @@ def test_row_hash_ignores_unstored_fields():
     assert len(first.record_hash) == 32
     assert again.record_hash == first.record_hash
     assert changed.record_hash != first.record_hash
+
+
+def test_rebuild_abstract_ignores_bad_positions():
+    assert normalize.rebuild_abstract({"a": [0], "b": [-1], "c": [2], "d": [10**9]}) == "a c"
+    assert normalize.rebuild_abstract({"a": [0], "b": ["1"], "c": [2]}) == "a c"
+    assert normalize.rebuild_abstract({"a": [0], "b": [[1]], "c": [1.5], "d": [3]}) == "a d"
+    assert normalize.rebuild_abstract({"a": ["x"]}) == ""
