@@ -111,8 +111,9 @@ def test_pagination_keeps_the_query(client):
     ]
 
 
-def test_results_fragment_for_htmx(client, people):
-    response = client.get(INDEX_URL, {"q": "muller"}, headers={"HX-Request": "true", "HX-Target": "results"})
+def test_results_fragment_for_htmx(client, people, django_assert_num_queries):
+    with django_assert_num_queries(INDEX_QUERIES):
+        response = client.get(INDEX_URL, {"q": "muller"}, headers={"HX-Request": "true", "HX-Target": "results"})
 
     body = response.content.decode()
     assert "<html" not in body

@@ -234,18 +234,34 @@ def test_works_page_links_without_javascript(client):
     assert len(beyond.select("section.works .work-item")) == 5
 
 
-def test_works_fragment_for_htmx(client):
+def test_works_fragment_for_htmx(client, django_assert_num_queries):
     researcher = make_researcher("Fragment Example")
     for year in range(1990, 2015):
         make_work(researcher, publication_year=year)
 
-    response = client.get(profile_url(researcher), {"page": 2}, headers={"HX-Request": "true", "HX-Target": "works"})
+    with django_assert_num_queries(PROFILE_QUERIES_ANONYMOUS):
+        response = client.get(
+            profile_url(researcher), {"page": 2}, headers={"HX-Request": "true", "HX-Target": "works"}
+        )
 
     body = response.content.decode()
     assert "<html" not in body
     assert body.strip().startswith('<section class="card works" id="works"')
     assert [text(year) for year in soup(response).select(".work-year")] == [str(year) for year in range(1994, 1989, -1)]
     assert "HX-Request" in response["Vary"]
+
+
+def test_history_restore_gets_full_page(client):
+    researcher = make_researcher("History Example")
+    make_work(researcher)
+
+    response = client.get(
+        profile_url(researcher),
+        headers={"HX-Request": "true", "HX-Target": "works", "HX-History-Restore-Request": "true"},
+    )
+
+    assert "<html" in response.content.decode()
+    assert [text(h1) for h1 in soup(response).find_all("h1")] == ["History Example"]
 
 
 def test_hyperauthored_work_listed_for_author(client):
