@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
+from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -231,7 +232,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "bzpeer")
 CELERY_TASK_ALWAYS_EAGER = False
 
-# Accounts (django-allauth) ----------------------------------------------------
 # Research graph (graph app) ----------------------------------------------------------
 
 # A ready slice older than this is rebuilt on the next view; the rebuild keeps
@@ -251,6 +251,7 @@ GRAPH_BUILD_LEASE_SECONDS = GRAPH_BUILD_TIME_LIMIT + 15
 # cache; only the test suite turns it on.
 GRAPH_TEST_HOOKS = TESTING
 
+# Accounts (django-allauth) ----------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -296,9 +297,7 @@ SOCIALACCOUNT_PROVIDERS = {
         "BASE_DOMAIN": env_str("ORCID_BASE_DOMAIN", "orcid.org"),
         "MEMBER_API": False,
         "VERIFIED_EMAIL": False,
-        "APPS": (
-            [{"client_id": ORCID_CLIENT_ID, "secret": ORCID_CLIENT_SECRET, "key": ""}] if ORCID_ENABLED else []
-        ),
+        "APPS": ([{"client_id": ORCID_CLIENT_ID, "secret": ORCID_CLIENT_SECRET, "key": ""}] if ORCID_ENABLED else []),
     }
 }
 
@@ -352,7 +351,7 @@ if env_bool("TRUST_PROXY_HEADERS", default=False):
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": [SELF, NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "connect-src": ["'self'"],

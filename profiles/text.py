@@ -5,7 +5,14 @@ import re
 import unicodedata
 
 # Letters that Unicode does not decompose into a base letter and an accent.
-_EXTRA_FOLDS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"})
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "ø": "o", "đ": "d", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
+        # Unicode hyphens and dashes (U+2010 to U+2015, U+2212) fold to "-",
+        # so a name typed with an ASCII hyphen finds "Timmins‐Schiffman".
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    }
+)  # fmt: skip
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
 

@@ -203,10 +203,6 @@ def test_sample_index_search_finds_authors(client, sample):
         assert name in names, query
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fold_for_search keeps U+2010 (a Unicode hyphen), so an ASCII hyphen does not match that name",
-)
 def test_sample_search_ascii_hyphen_matches(client, sample):
     page = soup(client.get(reverse("profiles:researcher_index"), {"q": "timmins-schiffman"}))
 
