@@ -23,7 +23,8 @@ from profiles.stats import recompute_researchers
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
+# Lines per batch: the unit of parsing in a worker and of one write transaction.
+BATCH_SIZE = 500
 # The ImportRun keeps this many rejections in full; the count covers all.
 MAX_STORED_REJECTIONS = 1000
 # After writing this many works and entity rows, the import refreshes the
@@ -116,7 +117,10 @@ def run_import(
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK_KEY])
     try:
-        line_batches = (batch for path in paths for batch in read_batches(path, on_read=bar.update if bar else None))
+        on_read = bar.update if bar else None
+        line_batches = (
+            batch for path in paths for batch in read_batches(path, on_read=on_read, batch_lines=BATCH_SIZE)
+        )
         for parsed in parse_batches(line_batches, workers):
             _add_parsed(parsed, run, batches, on_reject)
         batches.flush()
@@ -145,6 +149,10 @@ def _add_parsed(parsed: ParsedBatch, run: ImportRun, batches: _Batches, on_rejec
             on_reject(file, line, reason)
     for kind, row in parsed.rows:
         batches.add(kind, row)
+    if parsed.works:
+        # Entities read so far go first, so works find their full records.
+        batches.flush()
+        batches.totals.add(WRITERS["work"](parsed.works))
 
 
 def _finish(run: ImportRun, totals: writer.WriteCounts) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from profiles.importing import normalize
 from profiles.importing.readers import LineBatch, batch_records
+from profiles.importing.writer import PackedWorks, pack_works
 
 NORMALIZERS = {
     "work": normalize.normalize_work,
@@ -33,8 +34,10 @@ MAX_WORKERS = 8
 
 @dataclass(slots=True)
 class ParsedBatch:
-    """Normalized rows of one batch as (kind, row) pairs, and its rejections as (file, line, reason)."""
+    """One batch parsed: its works packed for the writer, other entities as (kind, row) pairs,
+    and its rejections as (file, line, reason)."""
 
+    works: PackedWorks = field(default_factory=PackedWorks)
     rows: list[tuple[str, object]] = field(default_factory=list)
     rejections: list[tuple[str, int, str]] = field(default_factory=list)
     records_read: int = 0
@@ -44,6 +47,7 @@ class ParsedBatch:
 def parse_batch(batch: LineBatch) -> ParsedBatch:
     """Decode and normalize one batch; malformed records become rejections."""
     parsed = ParsedBatch()
+    works = []
     for record in batch_records(batch):
         if record.error:
             parsed.rejections.append((record.file, record.line, record.error))
@@ -60,7 +64,11 @@ def parse_batch(batch: LineBatch) -> ParsedBatch:
         except normalize.RecordError as error:
             parsed.rejections.append((record.file, record.line, str(error)))
             continue
-        parsed.rows.append((kind, row))
+        if kind == "work":
+            works.append(row)
+        else:
+            parsed.rows.append((kind, row))
+    parsed.works = pack_works(works)
     return parsed
 
 

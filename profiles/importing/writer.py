@@ -137,8 +137,10 @@ def _stub_values(kind: str, row) -> tuple:
     return (row.openalex_id, row.orcid, row.display_name[:500], row.search_name)
 
 
-def _insert_stubs(cursor, kind: str, rows: dict[str, object]) -> dict[str, int]:
+def _insert_stubs(cursor, kind: str, rows: dict[str, tuple]) -> dict[str, int]:
     """Insert the rows of `kind` that do not exist yet; return {OpenAlex id: primary key} of all of them.
+
+    `rows` maps each OpenAlex id to its `_stub_values`.
 
     An existing row is never overwritten, with one exception: an ORCID iD
     printed on a work fills a researcher that has none.
@@ -146,7 +148,7 @@ def _insert_stubs(cursor, kind: str, rows: dict[str, object]) -> dict[str, int]:
     if not rows:
         return {}
     spec = _STUB_TABLES[kind]
-    _stage(cursor, kind, spec.columns, (_stub_values(kind, row) for row in rows.values()))
+    _stage(cursor, kind, spec.columns, rows.values())
     copied = ", ".join(spec.columns)
     cursor.execute(
         f"""
@@ -170,113 +172,163 @@ def _insert_stubs(cursor, kind: str, rows: dict[str, object]) -> dict[str, int]:
 # Works ----------------------------------------------------------------------
 
 
-def write_works(rows: list[WorkRow]) -> WriteCounts:
-    """Write one batch of works (deduplicated by OpenAlex id, last one wins)."""
+@dataclass(slots=True)
+class PackedWorks:
+    """A batch of work rows flattened to plain tuples keyed by OpenAlex id.
+
+    Plain tuples travel between processes far faster than nested dataclasses
+    (pickle rebuilds a slotted dataclass field by field in Python), and the
+    referenced entities come deduplicated, so the writing process only maps
+    ids and streams COPY rows. Made by `pack_works`.
+    """
+
+    # OpenAlex work id -> the WORK_COLUMNS values after "openalex_id", with
+    # the source and primary topic as OpenAlex ids (mapped on write).
+    works: dict[str, tuple] = field(default_factory=dict)
+    # OpenAlex work id -> [(position, author_position, printed name, author id or None, institution ids)]
+    authorships: dict[str, list[tuple]] = field(default_factory=dict)
+    # OpenAlex work id -> [(topic id, score, is primary)]
+    topics: dict[str, list[tuple]] = field(default_factory=dict)
+    # Referenced entities: OpenAlex id -> the stub's column values (see _STUB_TABLES).
+    institution_stubs: dict[str, tuple] = field(default_factory=dict)
+    topic_stubs: dict[str, tuple] = field(default_factory=dict)
+    source_stubs: dict[str, tuple] = field(default_factory=dict)
+    researcher_stubs: dict[str, tuple] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.works)
+
+
+def pack_works(rows: list[WorkRow]) -> PackedWorks:
+    """Flatten work rows for `write_works`; a work id given twice keeps its last row."""
+    packed = PackedWorks()
+    for row in rows:
+        primary = row.primary_topic
+        packed.works[row.openalex_id] = (
+            row.record_hash,
+            row.title,
+            row.abstract,
+            row.type,
+            row.publication_year,
+            row.publication_date,
+            row.doi,
+            row.arxiv_id,
+            row.venue[:500],
+            row.landing_page_url,
+            row.source.openalex_id if row.source else None,
+            row.cited_by_count,
+            row.is_retracted,
+            row.authors_count,
+            row.is_hyperauthored,
+            primary.openalex_id if primary else None,
+        )
+        if row.source:
+            packed.source_stubs.setdefault(row.source.openalex_id, _stub_values("source", row.source))
+        authorships = []
+        for authorship in row.authorships:
+            author = authorship.author
+            if author:
+                known = packed.researcher_stubs.get(author.openalex_id)
+                # Keep the first printed form of a name, but take an ORCID iD
+                # from whichever authorship carries one.
+                if known is None or (not known[1] and author.orcid):
+                    packed.researcher_stubs[author.openalex_id] = _stub_values("researcher", author)
+            institution_ids = []
+            for institution in authorship.institutions:
+                packed.institution_stubs.setdefault(institution.openalex_id, _stub_values("institution", institution))
+                institution_ids.append(institution.openalex_id)
+            authorships.append(
+                (
+                    authorship.position,
+                    authorship.author_position,
+                    authorship.printed_name[:500],
+                    author.openalex_id if author else None,
+                    institution_ids,
+                )
+            )
+        packed.authorships[row.openalex_id] = authorships
+        topics = []
+        for work_topic in row.topics:
+            packed.topic_stubs.setdefault(work_topic.topic.openalex_id, _stub_values("topic", work_topic.topic))
+            topics.append((work_topic.topic.openalex_id, work_topic.score, work_topic.is_primary))
+        packed.topics[row.openalex_id] = topics
+    return packed
+
+
+def write_works(batch: PackedWorks | list[WorkRow]) -> WriteCounts:
+    """Write one batch of works: new ones by COPY, changed ones updated, unchanged ones skipped."""
+    packed = batch if isinstance(batch, PackedWorks) else pack_works(batch)
     counts = WriteCounts()
-    latest = {row.openalex_id: row for row in rows}
     with transaction.atomic(), connection.cursor() as cursor:
-        _stage(cursor, "key", ("openalex_id",), ((openalex_id,) for openalex_id in latest))
+        _stage(cursor, "key", ("openalex_id",), ((openalex_id,) for openalex_id in packed.works))
         cursor.execute(
             "SELECT w.openalex_id, w.id, w.record_hash FROM import_stage_key s JOIN profiles_work w USING (openalex_id)"
         )
         existing = {openalex_id: (work_id, record_hash) for openalex_id, work_id, record_hash in cursor.fetchall()}
 
-        new_rows, changed_rows = [], []
-        for openalex_id, row in latest.items():
+        new_ids, changed_ids = [], []
+        for openalex_id, values in packed.works.items():
             if openalex_id not in existing:
-                new_rows.append(row)
-            elif existing[openalex_id][1] != row.record_hash:
-                changed_rows.append(row)
+                new_ids.append(openalex_id)
+            elif existing[openalex_id][1] != values[0]:
+                changed_ids.append(openalex_id)
             else:
                 counts.unchanged += 1
-        if not new_rows and not changed_rows:
+        if not new_ids and not changed_ids:
             return counts
 
-        to_write = new_rows + changed_rows
-        maps = _write_references(cursor, to_write)
-
-        changed_ids = [existing[row.openalex_id][0] for row in changed_rows]
+        maps = {
+            "institution": _insert_stubs(cursor, "institution", packed.institution_stubs),
+            "topic": _insert_stubs(cursor, "topic", packed.topic_stubs),
+            "source": _insert_stubs(cursor, "source", packed.source_stubs),
+            "researcher": _insert_stubs(cursor, "researcher", packed.researcher_stubs),
+        }
+        work_ids = dict(zip(new_ids, _take_ids(cursor, "profiles_work", len(new_ids)), strict=True))
         if changed_ids:
-            counts.researcher_ids |= _remove_work_children(cursor, changed_ids)
-            _update_works(cursor, changed_rows, existing, maps)
+            changed_keys = [existing[openalex_id][0] for openalex_id in changed_ids]
+            counts.researcher_ids |= _remove_work_children(cursor, changed_keys)
+            _update_works(cursor, packed, changed_ids, existing, maps)
+            work_ids.update(zip(changed_ids, changed_keys, strict=True))
+        _copy_new_works(cursor, packed, new_ids, work_ids, maps)
+        counts.researcher_ids |= _copy_children(cursor, packed, work_ids, maps)
 
-        work_ids = dict(
-            zip((row.openalex_id for row in new_rows), _take_ids(cursor, "profiles_work", len(new_rows)), strict=True)
-        )
-        _copy_new_works(cursor, new_rows, work_ids, maps)
-        work_ids.update({row.openalex_id: existing[row.openalex_id][0] for row in changed_rows})
-        counts.researcher_ids |= _copy_children(cursor, to_write, work_ids, maps)
-
-        counts.created = len(new_rows)
-        counts.updated = len(changed_rows)
+        counts.created = len(new_ids)
+        counts.updated = len(changed_ids)
         counts.work_ids = set(work_ids.values())
     return counts
 
 
-def _write_references(cursor, rows: list[WorkRow]) -> dict[str, dict[str, int]]:
-    institutions: dict[str, InstitutionRow] = {}
-    topics: dict[str, TopicRow] = {}
-    sources: dict[str, SourceRow] = {}
-    authors: dict[str, AuthorRow] = {}
-    for row in rows:
-        if row.source:
-            sources.setdefault(row.source.openalex_id, row.source)
-        for work_topic in row.topics:
-            topics.setdefault(work_topic.topic.openalex_id, work_topic.topic)
-        for authorship in row.authorships:
-            if authorship.author:
-                known = authors.get(authorship.author.openalex_id)
-                if known is None or (not known.orcid and authorship.author.orcid):
-                    authors[authorship.author.openalex_id] = authorship.author
-            for institution in authorship.institutions:
-                institutions.setdefault(institution.openalex_id, institution)
-
-    return {
-        "institution": _insert_stubs(cursor, "institution", institutions),
-        "topic": _insert_stubs(cursor, "topic", topics),
-        "source": _insert_stubs(cursor, "source", sources),
-        "researcher": _insert_stubs(cursor, "researcher", authors),
-    }
-
-
-def _work_values(row: WorkRow, maps) -> tuple:
-    primary = row.primary_topic
+def _work_values(values: tuple, maps) -> tuple:
+    # The source id sits at index 10 and the primary topic id last.
+    source, primary = values[10], values[15]
     return (
-        row.openalex_id,
-        row.record_hash,
-        row.title,
-        row.abstract,
-        row.type,
-        row.publication_year,
-        row.publication_date,
-        row.doi,
-        row.arxiv_id,
-        row.venue[:500],
-        row.landing_page_url,
-        maps["source"].get(row.source.openalex_id) if row.source else None,
-        row.cited_by_count,
-        row.is_retracted,
-        row.authors_count,
-        row.is_hyperauthored,
-        maps["topic"].get(primary.openalex_id) if primary else None,
+        *values[:10],
+        maps["source"].get(source) if source else None,
+        *values[11:15],
+        maps["topic"].get(primary) if primary else None,
     )
 
 
-def _copy_new_works(cursor, rows: list[WorkRow], work_ids: dict[str, int], maps) -> None:
-    if not rows:
+def _copy_new_works(cursor, packed: PackedWorks, new_ids: list[str], work_ids: dict[str, int], maps) -> None:
+    if not new_ids:
         return
     now = timezone.now()
     with cursor.copy(f"COPY profiles_work ({', '.join(WORK_COLUMNS)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row((work_ids[row.openalex_id], *_work_values(row, maps), now, now))
+        for openalex_id in new_ids:
+            copy.write_row(
+                (work_ids[openalex_id], openalex_id, *_work_values(packed.works[openalex_id], maps), now, now)
+            )
 
 
-def _update_works(cursor, rows: list[WorkRow], existing, maps) -> None:
-    assignments = ", ".join(f"{column} = %s" for column in WORK_COLUMNS[1:-2])
+def _update_works(cursor, packed: PackedWorks, changed_ids: list[str], existing, maps) -> None:
+    assignments = ", ".join(f"{column} = %s" for column in WORK_COLUMNS[2:-2])
     now = timezone.now()
     cursor.executemany(
         f"UPDATE profiles_work SET {assignments}, updated_at = %s WHERE id = %s",
-        [(*_work_values(row, maps), now, existing[row.openalex_id][0]) for row in rows],
+        [
+            (*_work_values(packed.works[openalex_id], maps), now, existing[openalex_id][0])
+            for openalex_id in changed_ids
+        ],
     )
 
 
@@ -299,49 +351,31 @@ def _remove_work_children(cursor, work_ids: list[int]) -> set[int]:
     return researchers
 
 
-def _copy_children(cursor, rows: list[WorkRow], work_ids: dict[str, int], maps) -> set[int]:
-    """COPY the authorships, their institutions and the topics of `rows`."""
+def _copy_children(cursor, packed: PackedWorks, work_ids: dict[str, int], maps) -> set[int]:
+    """COPY the authorships, their institutions and the topics of the works in `work_ids`."""
     researchers: set[int] = set()
-    authorship_count = sum(len(row.authorships) for row in rows)
+    researcher_map, institution_map, topic_map = maps["researcher"], maps["institution"], maps["topic"]
+    authorship_count = sum(len(packed.authorships[openalex_id]) for openalex_id in work_ids)
     authorship_ids = iter(_take_ids(cursor, "profiles_authorship", authorship_count))
     institution_links = []
     with cursor.copy(f"COPY profiles_authorship ({', '.join(AUTHORSHIP_COLUMNS)}) FROM STDIN") as copy:
-        for row in rows:
-            work_id = work_ids[row.openalex_id]
-            for authorship in row.authorships:
+        for openalex_id, work_id in work_ids.items():
+            for position, author_position, printed_name, author_id, institution_ids in packed.authorships[openalex_id]:
                 authorship_id = next(authorship_ids)
-                researcher_id = maps["researcher"].get(authorship.author.openalex_id) if authorship.author else None
+                researcher_id = researcher_map[author_id] if author_id else None
                 if researcher_id:
                     researchers.add(researcher_id)
-                copy.write_row(
-                    (
-                        authorship_id,
-                        work_id,
-                        researcher_id,
-                        authorship.position,
-                        authorship.author_position,
-                        authorship.printed_name[:500],
-                    )
-                )
-                institution_links.extend(
-                    (authorship_id, maps["institution"][institution.openalex_id])
-                    for institution in authorship.institutions
-                )
+                copy.write_row((authorship_id, work_id, researcher_id, position, author_position, printed_name))
+                for institution_id in institution_ids:
+                    institution_links.append((authorship_id, institution_map[institution_id]))
     if institution_links:
         with cursor.copy("COPY profiles_authorship_institutions (authorship_id, institution_id) FROM STDIN") as copy:
             for link in institution_links:
                 copy.write_row(link)
     with cursor.copy("COPY profiles_worktopic (work_id, topic_id, score, is_primary) FROM STDIN") as copy:
-        for row in rows:
-            for work_topic in row.topics:
-                copy.write_row(
-                    (
-                        work_ids[row.openalex_id],
-                        maps["topic"][work_topic.topic.openalex_id],
-                        work_topic.score,
-                        work_topic.is_primary,
-                    )
-                )
+        for openalex_id, work_id in work_ids.items():
+            for topic_id, score, is_primary in packed.topics[openalex_id]:
+                copy.write_row((work_id, topic_map[topic_id], score, is_primary))
     return researchers
 
 
@@ -428,7 +462,11 @@ def write_sources(rows: list[SourceRow]) -> WriteCounts:
 def write_authors(rows: list[AuthorRow]) -> WriteCounts:
     latest = {row.openalex_id: row for row in rows}
     with transaction.atomic(), connection.cursor() as cursor:
-        institutions = {row.institution.openalex_id: row.institution for row in latest.values() if row.institution}
+        institutions = {
+            row.institution.openalex_id: _stub_values("institution", row.institution)
+            for row in latest.values()
+            if row.institution
+        }
         institution_ids = _insert_stubs(cursor, "institution", institutions)
         before = _ids_by_openalex(cursor, "profiles_researcher", latest)
         now = timezone.now()
