@@ -72,3 +72,17 @@ class ReviewDecisionForm(forms.Form):
         max_length=2000,
         help_text="Required. The claimant reads this reason in the decision email.",
     )
+
+
+class ConversationForm(forms.Form):
+    subject = forms.CharField(max_length=200, help_text="The topic, e.g. a shared dataset or a paper idea.")
+    body = forms.CharField(
+        label="Message",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="At most 4000 characters. The researcher receives it by email and replies here.",
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label="Reply", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))

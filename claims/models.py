@@ -126,3 +126,53 @@ class ClaimEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} claim {self.claim_id}"
+
+
+class ConversationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Conversations that `user` takes part in, as initiator or recipient."""
+        return self.filter(models.Q(initiator=user) | models.Q(recipient=user))
+
+
+class Conversation(models.Model):
+    """A focused conversation that one claimed researcher opens with another."""
+
+    initiator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    initiator_researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient_researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [
+            # "My conversations", newest activity first, for either side.
+            models.Index(fields=["initiator", "-updated_at"], name="conversation_initiator_idx"),
+            models.Index(fields=["recipient", "-updated_at"], name="conversation_recipient_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("claims:conversation", args=[self.pk])
+
+    def other_researcher(self, user) -> Researcher:
+        return self.recipient_researcher if user.pk == self.initiator_id else self.initiator_researcher
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Message {self.pk} in conversation {self.conversation_id}"

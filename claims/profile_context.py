@@ -1,9 +1,14 @@
 """Viewer facts for the profile page's Actions, Identity and Direct collaboration sections."""
 
+from django.db.models import Q
+
+from claims.conversations import invitation_lock_reason
 from claims.evidence import has_verified_email
-from claims.models import Claim
+from claims.models import Claim, Conversation
 from profiles.follows import is_following
 from profiles.models import Researcher
+
+SHOWN_CONVERSATIONS = 5
 
 
 def profile_viewer_context(request, researcher) -> dict:
@@ -14,6 +19,7 @@ def profile_viewer_context(request, researcher) -> dict:
         "viewer_claim": None,
         "viewer_has_verified_email": False,
         "viewer_profile": None,
+        "shared_conversations": [],
     }
     if user.is_authenticated:
         context["is_following"] = is_following(user, researcher)
@@ -26,20 +32,11 @@ def profile_viewer_context(request, researcher) -> dict:
         context["viewer_profile"] = (
             Researcher.objects.filter(claimed_by=user).only("pk", "display_name").order_by("pk").first()
         )
-    context["collaboration_lock"] = collaboration_lock_reason(user, researcher, context["viewer_profile"])
-    return context
-
-
-def collaboration_lock_reason(user, researcher, viewer_profile) -> str:
-    """Return why direct collaboration is locked for this viewer, or "" when it is open."""
-    if not researcher.is_claimed:
-        return (
-            "Locked: this researcher has not claimed their profile yet. Direct collaboration needs both sides claimed."
+    context["collaboration_lock"] = invitation_lock_reason(user, researcher, context["viewer_profile"])
+    if context["viewer_profile"] is not None and researcher.is_claimed and not context["viewer_is_owner"]:
+        context["shared_conversations"] = list(
+            Conversation.objects.for_user(user)
+            .filter(Q(recipient_researcher=researcher) | Q(initiator_researcher=researcher))
+            .order_by("-updated_at", "-pk")[:SHOWN_CONVERSATIONS]
         )
-    if not user.is_authenticated:
-        return "Locked: log in and claim your own profile to invite this researcher to a conversation."
-    if researcher.claimed_by_id == user.pk:
-        return "This is your profile. Other researchers with claimed profiles can invite you to a conversation."
-    if viewer_profile is None:
-        return "Locked: claim your own profile first. Direct collaboration needs both sides claimed."
-    return ""
+    return context
