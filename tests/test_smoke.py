@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from claims.models import Claim
+from claims.models import Claim, Conversation, Message
 from profiles.models import VerificationLevel
 from tests.profiles.builders import make_researcher, make_work, refresh_counts
 
@@ -19,7 +19,15 @@ NOT_PAGES = {
 }
 # Pages a logged-out visitor cannot open: they redirect to the login page,
 # which the smoke test then checks in place of the page.
-LOGIN_REQUIRED = {"claims:submit", "claims:edit_profile", "claims:my_claims", "claims:detail"}
+LOGIN_REQUIRED = {
+    "claims:submit",
+    "claims:edit_profile",
+    "claims:my_claims",
+    "claims:detail",
+    "claims:start_conversation",
+    "claims:conversations",
+    "claims:conversation",
+}
 ACCOUNT_PAGES = ["account_login", "account_signup", "account_reset_password"]
 
 
@@ -37,7 +45,29 @@ def site(django_user_model):
     work = make_work(other, owned, "Unlinked Author", title="Subclass <i>Distillation</i>", abstract="Text.")
     refresh_counts(owned, other)
     claim = Claim.objects.create(researcher=other, user=member, statement="These are my papers.")
-    return {"member": member, "owned": owned, "other": other, "work": work, "claim": claim}
+    colleague = django_user_model.objects.create_user(
+        username="colleague", email="colleague@example.org", password="pw-12345"
+    )
+    colleague_record = make_researcher(
+        "Colleague Record", claimed_by=colleague, verification_level=VerificationLevel.L2
+    )
+    conversation = Conversation.objects.create(
+        initiator=member,
+        initiator_researcher=owned,
+        recipient=colleague,
+        recipient_researcher=colleague_record,
+        subject="Shared data",
+    )
+    Message.objects.create(conversation=conversation, sender=member, body="Hello.")
+    return {
+        "member": member,
+        "owned": owned,
+        "other": other,
+        "work": work,
+        "claim": claim,
+        "colleague_record": colleague_record,
+        "conversation": conversation,
+    }
 
 
 def page_urls(site) -> dict[str, str]:
@@ -56,6 +86,9 @@ def page_urls(site) -> dict[str, str]:
         "claims:edit_profile": reverse("claims:edit_profile", args=[owned.pk]),
         "claims:my_claims": reverse("claims:my_claims"),
         "claims:detail": reverse("claims:detail", args=[site["claim"].pk]),
+        "claims:start_conversation": reverse("claims:start_conversation", args=[site["colleague_record"].pk]),
+        "claims:conversations": reverse("claims:conversations"),
+        "claims:conversation": reverse("claims:conversation", args=[site["conversation"].pk]),
         **{name: reverse(name) for name in ACCOUNT_PAGES},
     }
 

@@ -44,9 +44,11 @@ def _already_imported(path: Path) -> bool:
 
 
 def _free_port(host: str, preferred: int) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        if probe.connect_ex((host, preferred)) != 0:
-            return preferred
+    """Return `preferred` if nothing listens there, else a free port (0 asks for one)."""
+    if preferred:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            if probe.connect_ex((host, preferred)) != 0:
+                return preferred
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))
         return probe.getsockname()[1]
