@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from profiles.importing.markup import clean_name, sanitize_inline
+from profiles.importing.schema import OBJECT_TYPES
 from profiles.models import HYPERAUTHOR_THRESHOLD
 from profiles.text import fold_for_search
 
@@ -219,7 +220,7 @@ def normalize_institution(data: dict) -> InstitutionRow | None:
 
 
 def _named(value, key="display_name") -> str:
-    return _text(value.get(key), 255) if isinstance(value, dict) else ""
+    return _text(value.get(key), 255) if isinstance(value, OBJECT_TYPES) else ""
 
 
 def normalize_topic(data: dict) -> TopicRow | None:
@@ -275,16 +276,16 @@ def normalize_author(data: dict) -> AuthorRow:
 
 def _author_institution(data: dict) -> InstitutionRow | None:
     candidates = []
-    if isinstance(data.get("last_known_institution"), dict):
+    if isinstance(data.get("last_known_institution"), OBJECT_TYPES):
         candidates.append(data["last_known_institution"])
     if isinstance(data.get("last_known_institutions"), list):
-        candidates.extend(item for item in data["last_known_institutions"] if isinstance(item, dict))
+        candidates.extend(item for item in data["last_known_institutions"] if isinstance(item, OBJECT_TYPES))
     if isinstance(data.get("affiliations"), list):
         # Affiliations list the most recent years first.
         candidates.extend(
             item["institution"]
             for item in data["affiliations"]
-            if isinstance(item, dict) and isinstance(item.get("institution"), dict)
+            if isinstance(item, OBJECT_TYPES) and isinstance(item.get("institution"), OBJECT_TYPES)
         )
     for candidate in candidates:
         institution = normalize_institution(candidate)
@@ -331,10 +332,10 @@ def _venue(data: dict) -> tuple[SourceRow | None, str, str]:
     location = data.get("primary_location")
     landing = ""
     source_data = None
-    if isinstance(location, dict):
+    if isinstance(location, OBJECT_TYPES):
         landing = location.get("landing_page_url") if isinstance(location.get("landing_page_url"), str) else ""
-        source_data = location.get("source") if isinstance(location.get("source"), dict) else None
-    elif isinstance(data.get("host_venue"), dict):
+        source_data = location.get("source") if isinstance(location.get("source"), OBJECT_TYPES) else None
+    elif isinstance(data.get("host_venue"), OBJECT_TYPES):
         source_data = data["host_venue"]
         landing = source_data.get("url") if isinstance(source_data.get("url"), str) else ""
     if not source_data:
@@ -352,10 +353,10 @@ def _arxiv_id(data: dict, doi: str) -> str:
     match = ARXIV_FROM_DOI.match(doi)
     if match:
         return match.group(1)[:64]
-    ids = data.get("ids") if isinstance(data.get("ids"), dict) else {}
+    ids = data.get("ids") if isinstance(data.get("ids"), OBJECT_TYPES) else {}
     urls = [ids.get("arxiv")]
     for location in data.get("locations") or []:
-        if isinstance(location, dict):
+        if isinstance(location, OBJECT_TYPES):
             urls.append(location.get("landing_page_url"))
     for url in urls:
         if isinstance(url, str):
@@ -374,9 +375,9 @@ def _authorships(data: dict) -> list[AuthorshipRow]:
     rows: list[AuthorshipRow] = []
     seen_authors: set[str] = set()
     for item in raw:
-        if not isinstance(item, dict):
+        if not isinstance(item, OBJECT_TYPES):
             raise RecordError("an entry of `authorships` is not an object")
-        author_data = item.get("author") if isinstance(item.get("author"), dict) else {}
+        author_data = item.get("author") if isinstance(item.get("author"), OBJECT_TYPES) else {}
         author_id = short_id(author_data.get("id"))
         printed = _text(item.get("raw_author_name")) or _text(author_data.get("display_name"))
         author = None
@@ -394,7 +395,7 @@ def _authorships(data: dict) -> list[AuthorshipRow]:
         institutions = []
         seen_institutions = set()
         for institution_data in item.get("institutions") or []:
-            if isinstance(institution_data, dict):
+            if isinstance(institution_data, OBJECT_TYPES):
                 institution = normalize_institution(institution_data)
                 if institution and institution.openalex_id not in seen_institutions:
                     seen_institutions.add(institution.openalex_id)
@@ -412,10 +413,10 @@ def _authorships(data: dict) -> list[AuthorshipRow]:
 
 
 def _topics(data: dict) -> list[WorkTopicRow]:
-    primary = normalize_topic(data["primary_topic"]) if isinstance(data.get("primary_topic"), dict) else None
+    primary = normalize_topic(data["primary_topic"]) if isinstance(data.get("primary_topic"), OBJECT_TYPES) else None
     rows: dict[str, WorkTopicRow] = {}
     for item in data.get("topics") or []:
-        if not isinstance(item, dict):
+        if not isinstance(item, OBJECT_TYPES):
             continue
         topic = normalize_topic(item)
         if topic and topic.openalex_id not in rows:

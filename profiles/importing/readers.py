@@ -18,6 +18,8 @@ from pathlib import Path
 
 import orjson
 
+from profiles.importing.schema import decode_work_line
+
 GZIP_MAGIC = b"\x1f\x8b"
 READ_CHUNK_BYTES = 1 << 20
 # zlib's window bits for the gzip container (16) with the maximum window (15).
@@ -31,6 +33,7 @@ class RawRecord:
 
     file: str
     line: int
+    # A dict, or a schema.WorkObject (read like a dict) for compact work lines.
     data: dict | None = None
     raw: bytes = b""
     error: str = ""
@@ -172,6 +175,10 @@ def _read_document(name: str, first: tuple[int, bytes], lines) -> LineBatch:
 def decode_lines(file: str, lines: list[tuple[int, bytes]]) -> Iterator[RawRecord]:
     """Decode JSON lines into records; a line that is not valid JSON becomes an error record."""
     for number, line in lines:
+        work = decode_work_line(line)
+        if work is not None:
+            yield RawRecord(file, number, data=work, raw=line)
+            continue
         try:
             document = orjson.loads(line)
         except orjson.JSONDecodeError as error:
