@@ -284,3 +284,10 @@ def test_rebuild_abstract_ignores_bad_positions():
     assert normalize.rebuild_abstract({"a": [0], "b": ["1"], "c": [2]}) == "a c"
     assert normalize.rebuild_abstract({"a": [0], "b": [[1]], "c": [1.5], "d": [3]}) == "a d"
     assert normalize.rebuild_abstract({"a": ["x"]}) == ""
+
+
+@pytest.mark.parametrize("name", ["Rafael Müller", "  Jason  PRIEM ", "B. P. Abbott", "Κωνσταντίνος Δράκος", "A\tB"])
+def test_search_name_matches_fold(name):
+    from profiles.text import fold_for_search
+
+    assert normalize.search_name(name) == fold_for_search(name)
