@@ -260,6 +260,10 @@ def write_works(batch: PackedWorks | list[WorkRow]) -> WriteCounts:
     packed = batch if isinstance(batch, PackedWorks) else pack_works(batch)
     counts = WriteCounts()
     with transaction.atomic(), connection.cursor() as cursor:
+        # A batch's commit need not wait for its WAL flush: after a crash the
+        # last batches may be missing, and importing the file again restores
+        # them, because the import is idempotent.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         _stage(cursor, "key", ("openalex_id",), ((openalex_id,) for openalex_id in packed.works))
         cursor.execute(
             "SELECT w.openalex_id, w.id, w.record_hash FROM import_stage_key s JOIN profiles_work w USING (openalex_id)"
