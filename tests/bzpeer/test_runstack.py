@@ -15,14 +15,15 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 START_TIMEOUT_SECONDS = 180
 
 
-def _start_stack(data_dir: Path) -> tuple[subprocess.Popen, list[str]]:
+def _launch(data_dir: Path) -> subprocess.Popen:
+    """Start runstack with the embedded servers of `data_dir` and no test settings."""
     environment = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DATABASE_URL", "REDIS_", "BZPEER_", "CACHE_KEY", "CELERY_", "DJANGO_SETTINGS"))
     }
     environment.update(BZPEER_DATA_DIR=str(data_dir), BZPEER_SKIP_NETWORK="1", PYTHONUNBUFFERED="1")
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "manage.py", "runstack", "--port", "0"],
         cwd=PROJECT_DIR,
         env=environment,
@@ -30,6 +31,10 @@ def _start_stack(data_dir: Path) -> tuple[subprocess.Popen, list[str]]:
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def _start_stack(data_dir: Path) -> tuple[subprocess.Popen, list[str]]:
+    process = _launch(data_dir)
     lines = []
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
@@ -62,8 +67,21 @@ def _get(url: str) -> str:
             time.sleep(0.5)
 
 
-def test_runstack_serves_sample_then_stops(tmp_path):
-    data_dir = tmp_path / "stack"
+@pytest.fixture
+def data_dir(tmp_path):
+    folder = tmp_path / "stack"
+    yield folder
+    # Whatever happened in the test, leave no embedded server running.
+    subprocess.run(
+        [sys.executable, "-c", "from bzpeer import embedded; embedded.stop_servers()"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "BZPEER_DATA_DIR": str(folder)},
+        check=False,
+        capture_output=True,
+    )
+
+
+def test_runstack_serves_sample_then_stops(data_dir):
     process, lines = _start_stack(data_dir)
     try:
         output = "\n".join(lines)
@@ -86,3 +104,17 @@ def test_runstack_serves_sample_then_stops(tmp_path):
     finally:
         _stop_stack(process)
     assert process.returncode == 0
+
+
+def test_runstack_interrupted_during_import_stops_servers(data_dir):
+    process = _launch(data_dir)
+    for line in process.stdout:
+        if line.startswith("Importing the bundled sample"):
+            break
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+
+    assert process.returncode == 0, output
+    assert "Interrupted; the next run resumes the import." in output
+    assert not (data_dir / "redis.pid").exists()
+    assert not (data_dir / "postgres" / "postmaster.pid").exists()

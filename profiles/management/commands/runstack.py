@@ -71,9 +71,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.children: list[subprocess.Popen] = []
+        self.stopping = False
+        signal.signal(signal.SIGINT, self._request_stop)
+        signal.signal(signal.SIGTERM, self._request_stop)
+        try:
+            self._serve(options)
+        except KeyboardInterrupt:
+            self.stdout.write("Interrupted; the next run resumes the import.")
+        finally:
+            # Also after an error or Ctrl-C during migrate or the import, so
+            # no server is left running.
+            self._stop_everything()
+
+    def _serve(self, options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated.")
         self._import_sample()
+        if self.stopping:
+            return
 
         host = options["host"]
         port = _free_port(host, options["port"])
@@ -85,7 +100,7 @@ class Command(BaseCommand):
         )
         network = SAMPLE_DIR / NETWORK_FILE
         if not options["skip_network"] and not _already_imported(network):
-            self.stdout.write("Importing the co-authorship network sample in the background (about a minute).")
+            self.stdout.write("Importing the co-authorship network sample in the background (about 30 seconds).")
             self._start("network import", [python, manage, "import_openalex", "--no-progress", str(network)])
 
         base = f"http://{host}:{port}"
@@ -95,6 +110,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Sample profile: {base}{sample.get_absolute_url()}")
         self.stdout.write("Press Ctrl-C to stop the web server, the worker and the embedded servers.\n")
         self._wait()
+
+    def _request_stop(self, signum, frame):
+        if self.stopping:
+            return
+        self.stopping = True
+        # Ctrl-C during migrate or the import interrupts it at once.
+        if not self.children:
+            raise KeyboardInterrupt
 
     def _import_sample(self):
         pending = [SAMPLE_DIR / name for name in SAMPLE_FILES if not _already_imported(SAMPLE_DIR / name)]
@@ -118,31 +141,23 @@ class Command(BaseCommand):
         self.children.append(process)
 
     def _wait(self):
-        stopping = False
+        while not self.stopping:
+            for process in self.children:
+                if process.name != "network import" and process.poll() is not None:
+                    self.stderr.write(f"The {process.name} exited with status {process.returncode}; stopping.")
+                    self.stopping = True
+            time.sleep(0.5)
 
-        def request_stop(signum, frame):
-            nonlocal stopping
-            stopping = True
+    def _stop_everything(self):
+        self._stop_children()
+        if settings.EMBEDDED_POSTGRES or settings.EMBEDDED_REDIS:
+            from django.db import connections
 
-        signal.signal(signal.SIGINT, request_stop)
-        signal.signal(signal.SIGTERM, request_stop)
-        try:
-            while not stopping:
-                for process in self.children:
-                    if process.name != "network import" and process.poll() is not None:
-                        self.stderr.write(f"The {process.name} exited with status {process.returncode}; stopping.")
-                        stopping = True
-                time.sleep(0.5)
-        finally:
-            self._stop_children()
-            if settings.EMBEDDED_POSTGRES or settings.EMBEDDED_REDIS:
-                from django.db import connections
+            connections.close_all()
+            from bzpeer import embedded
 
-                connections.close_all()
-                from bzpeer import embedded
-
-                embedded.stop_servers(postgres=settings.EMBEDDED_POSTGRES, redis=settings.EMBEDDED_REDIS)
-            self.stdout.write("Stopped.")
+            embedded.stop_servers(postgres=settings.EMBEDDED_POSTGRES, redis=settings.EMBEDDED_REDIS)
+        self.stdout.write("Stopped.")
 
     def _stop_children(self):
         for process in self.children:
