@@ -219,7 +219,8 @@ class ClaimAdmin(admin.ModelAdmin):
                 form.add_error(None, str(error))
             else:
                 verb = "approved" if decision == "approve" else "rejected"
-                self.message_user(request, f"{claim} was {verb}; the claimant was emailed.", messages.SUCCESS)
+                message = f"Claim {claim.pk} on {claim.researcher} was {verb}; the claimant was emailed."
+                self.message_user(request, message, messages.SUCCESS)
                 return redirect("admin:claims_claim_changelist")
         context = {
             **self.admin_site.each_context(request),
