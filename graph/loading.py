@@ -12,11 +12,13 @@ from django.db import connection
 
 from graph.builder import MAX_NEARBY, NearbyRow, SliceInputs, WorkRow, select_coauthors, select_topic_ids
 from profiles.models import Researcher
-from profiles.text import strip_markup
 
 # Nearby candidates read per slice. The query orders them on the builder's
 # own key, so the builder's top MAX_NEARBY are always among them.
 NEARBY_CANDIDATES = MAX_NEARBY * 4
+# NOTE: a co-author's older works beyond this many are not searched for
+# nearby papers; it keeps the slice of a very prolific network fast.
+NEARBY_WORKS_PER_PERSON = 200
 
 _WORKS = """
     SELECT w.id, w.title, w.publication_year, w.type, w.cited_by_count, w.authors_count, w.is_hyperauthored
@@ -26,14 +28,15 @@ _WORKS = """
 """
 
 _COAUTHORSHIPS = """
-    SELECT theirs.work_id, theirs.researcher_id, r.display_name
+    SELECT theirs.work_id, theirs.researcher_id
     FROM profiles_authorship mine
     JOIN profiles_work w ON w.id = mine.work_id AND NOT w.is_hyperauthored
     JOIN profiles_authorship theirs
       ON theirs.work_id = mine.work_id AND theirs.researcher_id <> mine.researcher_id
-    JOIN profiles_researcher r ON r.id = theirs.researcher_id
     WHERE mine.researcher_id = %(researcher)s
 """
+
+_NAMES = "SELECT id, display_name FROM profiles_researcher WHERE id = ANY(%(people)s::bigint[])"
 
 _WORK_TOPICS = """
     SELECT wt.work_id, wt.topic_id, wt.score, wt.is_primary, t.display_name, t.openalex_id
@@ -47,31 +50,40 @@ _WORK_TOPICS = """
 # co-authors on the works they share with the researcher.
 _AFFILIATIONS = """
     SELECT a.researcher_id, ai.institution_id, count(*), i.display_name, i.country_code, i.openalex_id
-    FROM profiles_authorship mine
-    JOIN profiles_authorship a ON a.work_id = mine.work_id
+    FROM profiles_authorship a
     JOIN profiles_authorship_institutions ai ON ai.authorship_id = a.id
     JOIN profiles_institution i ON i.id = ai.institution_id
-    WHERE mine.researcher_id = %(researcher)s
-      AND (a.researcher_id = %(researcher)s OR a.researcher_id = ANY(%(people)s::bigint[]))
+    WHERE (a.researcher_id = %(researcher)s OR a.researcher_id = ANY(%(people)s::bigint[]))
+      AND EXISTS (
+          SELECT 1 FROM profiles_authorship mine
+          WHERE mine.researcher_id = %(researcher)s AND mine.work_id = a.work_id
+      )
     GROUP BY a.researcher_id, ai.institution_id, i.display_name, i.country_code, i.openalex_id
 """
 
 # Works of the selected co-authors that carry one of the selected topics and
 # are not the researcher's own, ordered like graph.builder.nearby_sort_key.
+# Each co-author contributes their NEARBY_WORKS_PER_PERSON most recently
+# imported works (highest ids), which bounds the rows read for prolific people.
 _NEARBY = """
     SELECT w.id, w.title, w.publication_year, w.cited_by_count,
-           array_agg(DISTINCT a.researcher_id ORDER BY a.researcher_id),
+           array_agg(DISTINCT theirs.researcher_id ORDER BY theirs.researcher_id),
            array_agg(DISTINCT wt.topic_id ORDER BY wt.topic_id)
-    FROM profiles_authorship a
-    JOIN profiles_worktopic wt ON wt.work_id = a.work_id AND wt.topic_id = ANY(%(topics)s::bigint[])
-    JOIN profiles_work w ON w.id = a.work_id
-    WHERE a.researcher_id = ANY(%(people)s::bigint[])
-      AND NOT EXISTS (
-          SELECT 1 FROM profiles_authorship own
-          WHERE own.work_id = a.work_id AND own.researcher_id = %(researcher)s
-      )
+    FROM unnest(%(people)s::bigint[]) AS person(id)
+    CROSS JOIN LATERAL (
+        SELECT a.work_id, a.researcher_id FROM profiles_authorship a
+        WHERE a.researcher_id = person.id
+        ORDER BY a.work_id DESC
+        LIMIT %(per_person)s
+    ) theirs
+    JOIN profiles_worktopic wt ON wt.work_id = theirs.work_id AND wt.topic_id = ANY(%(topics)s::bigint[])
+    JOIN profiles_work w ON w.id = theirs.work_id
+    WHERE NOT EXISTS (
+        SELECT 1 FROM profiles_authorship own
+        WHERE own.work_id = theirs.work_id AND own.researcher_id = %(researcher)s
+    )
     GROUP BY w.id
-    ORDER BY count(DISTINCT wt.topic_id) DESC, count(DISTINCT a.researcher_id) DESC,
+    ORDER BY count(DISTINCT wt.topic_id) DESC, count(DISTINCT theirs.researcher_id) DESC,
              w.cited_by_count DESC, coalesce(w.publication_year, 0) DESC, w.id
     LIMIT %(limit)s
 """
@@ -90,7 +102,7 @@ def load_slice_inputs(researcher_id: int) -> SliceInputs | None:
                 (
                     WorkRow(
                         id=row[0],
-                        title=strip_markup(row[1] or ""),
+                        title=row[1] or "",
                         year=row[2],
                         type=row[3] or "",
                         cited_by=row[4] or 0,
@@ -111,8 +123,8 @@ def load_slice_inputs(researcher_id: int) -> SliceInputs | None:
         researcher_id=researcher_id,
         researcher_name=name,
         works=works,
-        coauthorships=tuple(sorted((work_id, person_id) for work_id, person_id, _ in coauthor_rows)),
-        people=tuple(sorted({(person_id, person_name) for _, person_id, person_name in coauthor_rows})),
+        coauthorships=tuple(sorted(coauthor_rows)),
+        people=(),
         work_topics=tuple(
             sorted(
                 (work_id, topic_id, round(score, 4), is_primary)
@@ -125,8 +137,16 @@ def load_slice_inputs(researcher_id: int) -> SliceInputs | None:
     )
     people = [person.id for person in select_coauthors(first_round)]
     topics = select_topic_ids(first_round)
-    params = {"researcher": researcher_id, "people": people, "topics": topics, "limit": NEARBY_CANDIDATES}
+    params = {
+        "researcher": researcher_id,
+        "people": people,
+        "topics": topics,
+        "limit": NEARBY_CANDIDATES,
+        "per_person": NEARBY_WORKS_PER_PERSON,
+    }
     with connection.cursor() as cursor:
+        cursor.execute(_NAMES, params)
+        names = tuple(sorted(cursor.fetchall()))
         cursor.execute(_AFFILIATIONS, params)
         affiliation_rows = cursor.fetchall()
         nearby_rows = []
@@ -136,12 +156,13 @@ def load_slice_inputs(researcher_id: int) -> SliceInputs | None:
 
     return replace(
         first_round,
+        people=names,
         affiliations=tuple(sorted((row[0], row[1], row[2]) for row in affiliation_rows)),
         institutions=tuple(sorted({(row[1], row[3], row[4] or "", row[5]) for row in affiliation_rows})),
         nearby=tuple(
             NearbyRow(
                 id=row[0],
-                title=strip_markup(row[1] or ""),
+                title=row[1] or "",
                 year=row[2],
                 cited_by=row[3] or 0,
                 via=tuple(row[4]),
