@@ -75,13 +75,33 @@ class ResearcherQuerySet(models.QuerySet):
         return self.select_related("last_known_institution", "claimed_by")
 
     def search(self, query: str):
-        folded = fold_for_search(query)
-        if not folded:
-            return self
+        """Filter by every word of `query`, ignoring case and accents ("muller" finds "Müller")."""
         queryset = self
-        for term in folded.split():
+        for term in fold_for_search(query).split():
             queryset = queryset.filter(search_name__contains=term)
         return queryset
+
+    def ranked_search(self, query: str):
+        """Search, best matches first.
+
+        A name where every word of the query starts a word ranks before one
+        where a word only appears inside another ("muller" finds "Müller"
+        before "Werthmuller"); then higher trust, then the name.
+        """
+        word_starts = [
+            models.Q(search_name__startswith=term)
+            | models.Q(search_name__contains=f" {term}")
+            | models.Q(search_name__contains=f"-{term}")
+            for term in fold_for_search(query).split()
+        ]
+        rank = models.Case(
+            models.When(models.Q(*word_starts), then=models.Value(0)),
+            default=models.Value(1),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.search(query).annotate(search_rank=rank).order_by("search_rank", "-trust_score", "display_name", "id")
+        )
 
 
 class Researcher(models.Model):

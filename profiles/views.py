@@ -47,8 +47,9 @@ def researcher_index(request):
     query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
     researchers = Researcher.objects.filter(merged_into__isnull=True).select_related("last_known_institution")
     if query:
-        researchers = researchers.search(query)
-    researchers = researchers.order_by("-trust_score", "display_name", "id")
+        researchers = researchers.ranked_search(query)
+    else:
+        researchers = researchers.order_by("-trust_score", "display_name", "id")
     page = Paginator(researchers, RESEARCHERS_PER_PAGE).get_page(request.GET.get("page"))
     return _render_page(
         request,

@@ -51,6 +51,22 @@ def test_search_ignores_case_and_accents(client, people, query, names):
     assert result_names(response) == names
 
 
+def test_search_ranks_word_starts_first(client, people):
+    make_researcher("Derek Werthmuller", trust_score=60)
+
+    response = client.get(INDEX_URL, {"q": "muller"})
+
+    assert result_names(response) == ["Anna MÜLLER-Schmidt", "Rafael Müller", "Derek Werthmuller"]
+
+
+def test_search_ranks_hyphenated_part(client, people):
+    make_researcher("Karl Goldschmidt", trust_score=60)
+
+    response = client.get(INDEX_URL, {"q": "schmidt"})
+
+    assert result_names(response) == ["Anna MÜLLER-Schmidt", "Karl Goldschmidt"]
+
+
 def test_search_result_count_and_query(client, people):
     page = soup(client.get(INDEX_URL, {"q": "muller"}))
 
