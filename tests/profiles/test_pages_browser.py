@@ -93,6 +93,25 @@ def test_works_pages_swap_with_htmx(page, imported, console_errors):
     assert console_errors == []
 
 
+def test_back_restores_search_field(page, imported, console_errors):
+    # Both searches swap only the results, so the field keeps the value the
+    # page was first rendered with unless Back refetches the page.
+    page.goto("/researchers/")
+    page.get_by_label("Search by name").fill("schiffman")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".result-count")).to_have_text("1 researcher matching “schiffman”")
+    page.get_by_label("Search by name").fill("muller")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".result-count")).to_have_text("1 researcher matching “muller”")
+
+    page.go_back()
+
+    expect(page).to_have_url(re.compile(r"\?q=schiffman$"))
+    expect(page.get_by_label("Search by name")).to_have_value("schiffman")
+    expect(page.locator(".result-count")).to_have_text("1 researcher matching “schiffman”")
+    assert console_errors == []
+
+
 def test_skip_link_first_focus(page, imported):
     page.goto("/researchers/")
 
