@@ -272,6 +272,7 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # An email that ORCID returns is stored unverified; the adapter never marks
 # a provider's email verified, so only allauth's own confirmation counts.
 SOCIALACCOUNT_ADAPTER = "claims.adapters.SocialAccountAdapter"
+ACCOUNT_USER_DISPLAY = "claims.adapters.user_display"
 SOCIALACCOUNT_STORE_TOKENS = False
 # allauth's rate limits (its defaults: login, failed logins, signup,
 # password reset, email confirmation) are on. They live in the cache and

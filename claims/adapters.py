@@ -6,3 +6,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # Emails from ORCID (or any provider) are never taken as verified:
         # the user confirms them through allauth like any other address.
         return False
+
+
+def user_display(user) -> str:
+    """Name users by their email address: accounts have no username a person chose."""
+    return user.email or f"user {user.pk}"

@@ -44,6 +44,15 @@ def test_signup_sends_confirmation_email(client, mailoutbox):
     assert "_auth_user_id" not in client.session
 
 
+def test_confirmation_email_names_the_address(client, mailoutbox):
+    sign_up(client)
+
+    body = mailoutbox[0].body
+    assert body.startswith("Hello from BZPEER,")
+    assert "used this email address (new@example.org)" in body
+    assert "/accounts/confirm-email/" in body
+
+
 def test_confirmation_leads_to_claim_form(client, mailoutbox, researcher):
     claim_url = reverse("claims:submit", args=[researcher.pk])
     sign_up(client, next_url=claim_url)
