@@ -80,6 +80,11 @@ def researcher_profile(request, researcher_id):
     from claims.profile_context import profile_viewer_context
 
     context.update(profile_viewer_context(request, researcher))
+    if _htmx_target(request) != "works":
+        # Imported here for the same reason; the works fragment needs no slice.
+        from graph.profile_context import graph_section_context
+
+        context["graph"] = graph_section_context(researcher.pk)
     return _render_page(request, "profiles/researcher_profile.html", context, {"works": "works-section"})
 
 

@@ -17,8 +17,13 @@ SEED_WORKS = Path(__file__).resolve().parents[2] / "data" / "sample" / "seed_exa
 # the works count and one page of works. A logged-in visitor adds the session,
 # the user and what the Actions, Identity and Direct collaboration sections
 # ask about the viewer (follow, claim, verified email, own profile).
-PROFILE_QUERIES_ANONYMOUS = 3
-PROFILE_QUERIES_LOGGED_IN = 9
+# The Research graph section reads the slice row; on a first view it also
+# creates the row, claims the build and reads the row again.
+PROFILE_FRAGMENT_QUERIES = 3
+GRAPH_FIRST_VIEW_QUERIES = 4
+GRAPH_READY_QUERIES = 1
+PROFILE_QUERIES_ANONYMOUS = 3 + GRAPH_FIRST_VIEW_QUERIES
+PROFILE_QUERIES_LOGGED_IN = 9 + GRAPH_FIRST_VIEW_QUERIES
 
 SECTION_TITLES_AND_LEADS = [
     ("Trust snapshot", "Quick read"),
@@ -239,7 +244,7 @@ def test_works_fragment_for_htmx(client, django_assert_num_queries):
     for year in range(1990, 2015):
         make_work(researcher, publication_year=year)
 
-    with django_assert_num_queries(PROFILE_QUERIES_ANONYMOUS):
+    with django_assert_num_queries(PROFILE_FRAGMENT_QUERIES):
         response = client.get(
             profile_url(researcher), {"page": 2}, headers={"HX-Request": "true", "HX-Target": "works"}
         )
@@ -332,6 +337,20 @@ def test_profile_queries_independent_of_works(client, django_assert_num_queries,
         response = client.get(profile_url(researcher))
 
     assert text(soup(response).select_one("section.works .lead")) == f"{works} published items"
+
+
+def test_profile_renders_ready_slice_inline(client, django_assert_num_queries):
+    from graph.services import run_build
+
+    researcher = _researcher_with_works(2)
+    assert run_build(researcher.pk, any_state=True).result == "stored"
+
+    with django_assert_num_queries(PROFILE_QUERIES_ANONYMOUS - GRAPH_FIRST_VIEW_QUERIES + GRAPH_READY_QUERIES):
+        response = client.get(profile_url(researcher))
+
+    graph = soup(response).select_one("section.graph")
+    assert graph.select_one("svg") is not None
+    assert "Building this graph slice" not in text(graph)
 
 
 @pytest.mark.parametrize("works", [2, 500])
