@@ -464,3 +464,11 @@ def test_work_topics_stored(tmp_path):
     assert WorkTopic.objects.filter(work=work).count() == len({topic["id"] for topic in record["topics"]})
     assert WorkTopic.objects.filter(work=work, is_primary=True).get().topic == work.primary_topic
     assert work.primary_topic.openalex_id == normalize.short_id(record["primary_topic"]["id"])
+
+
+def test_progress_bar_written_to_stderr(capsys):
+    run_import([SEED_WORKS], progress=True)
+
+    err = capsys.readouterr().err
+    assert "Importing" in err
+    assert "100%" in err
