@@ -153,8 +153,8 @@ def _backend_cpu_seconds() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _own_cpu_seconds(who: int) -> float:
-    usage = resource.getrusage(who)
+def _own_cpu_seconds(scope: int) -> float:
+    usage = resource.getrusage(scope)
     return usage.ru_utime + usage.ru_stime
 
 
