@@ -41,7 +41,6 @@
     elements: data.elements,
     minZoom: 0.2,
     maxZoom: 3,
-    wheelSensitivity: 0.3,
     style: [
       {
         selector: "node",

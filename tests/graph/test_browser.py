@@ -63,6 +63,8 @@ def test_profile_slice_replaces_placeholder(page, network, screenshot_path):
 def test_explorer_expands_clicked_person(page, network, screenshot_path):
     ada, dee, eve = network["ada"], network["dee"], network["eve"]
     node = "window.bzpeerExplorer.cy.getElementById('researcher:{}')"
+    console = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
 
     page.goto(f"/researchers/{ada.pk}/explorer/")
     wait_until(page, "window.bzpeerExplorer !== undefined && window.bzpeerExplorer.cy.nodes().length > 0")
@@ -83,3 +85,5 @@ def test_explorer_expands_clicked_person(page, network, screenshot_path):
     assert page.evaluate(node.format(eve.pk) + ".length") == 1
     assert page.locator("#explorer-details a").text_content() == "Dee Faraday"
     assert page.locator("#explorer-details a").get_attribute("href") == f"/researchers/{dee.pk}/"
+    # Cytoscape.js injects no inline style the CSP would block.
+    assert console == []
