@@ -202,7 +202,7 @@ class Work(models.Model):
     is_hyperauthored = models.BooleanField(default=False)
     primary_topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     topics = models.ManyToManyField(Topic, through="WorkTopic", related_name="works")
-    # Hash of the imported record; an import of an unchanged record skips it.
+    # Hash of the normalized row the record gave; an import whose row is unchanged skips the work.
     record_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
