@@ -121,6 +121,19 @@ def _coauthors(sources: list[int], exclude: list[int], limit: int) -> list[tuple
         return cursor.fetchall()
 
 
+def _person_row(person_id, name, weight, shared, first, last, *, hop: int) -> dict:
+    """Describe one person for the explorer's list of people beside the canvas."""
+    return {
+        "id": person_id,
+        "name": name,
+        "weight": round(float(weight), 3),
+        "shared": shared,
+        "first_year": first,
+        "last_year": last,
+        "hop": hop,
+    }
+
+
 def _person_node(person_id: int, name: str, *, hop: int, first=None, last=None) -> dict:
     return {
         "data": {
@@ -177,17 +190,7 @@ def build_neighbourhood(researcher_id: int, name: str) -> Neighbourhood:
         node["data"]["key"] = rank < KEY_PEOPLE
         hood.nodes.append(node)
         hood.edges.append(_coauthor_edge(researcher_id, person_id, weight, shared, first, last))
-        hood.people.append(
-            {
-                "id": person_id,
-                "name": person_name,
-                "weight": round(float(weight), 3),
-                "shared": shared,
-                "first_year": first,
-                "last_year": last,
-                "hop": 1,
-            }
-        )
+        hood.people.append(_person_row(person_id, person_name, weight, shared, first, last, hop=1))
     if hood.coauthors_grouped:
         hood.nodes.append(
             {
@@ -218,17 +221,7 @@ def build_neighbourhood(researcher_id: int, name: str) -> Neighbourhood:
             if person_id not in shown:
                 shown.add(person_id)
                 hood.nodes.append(_person_node(person_id, person_name, hop=2, first=first, last=last))
-                hood.people.append(
-                    {
-                        "id": person_id,
-                        "name": person_name,
-                        "weight": round(float(weight), 3),
-                        "shared": shared,
-                        "first_year": first,
-                        "last_year": last,
-                        "hop": 2,
-                    }
-                )
+                hood.people.append(_person_row(person_id, person_name, weight, shared, first, last, hop=2))
             hood.edges.append(_coauthor_edge(source_id, person_id, weight, shared, first, last))
     _dedupe_edges(hood)
     _add_works_topics_institutions(hood, shown)
