@@ -10,6 +10,7 @@ fails on insert and is reported as refused.
 """
 
 import logging
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -27,6 +28,11 @@ from profiles.stats import recompute_researchers
 logger = logging.getLogger(__name__)
 
 MAX_LINKS = 5
+# Claims are rate limited in the database, not the cache, so the limit holds
+# whether Redis is up or not: a user may have this many claims waiting for
+# review at once, and submit this many per day.
+MAX_PENDING_CLAIMS_PER_USER = 3
+MAX_CLAIMS_PER_DAY = 5
 RIVAL_APPROVED_REASON = "Another claim on this profile was approved."
 
 
@@ -57,6 +63,14 @@ def refusal_reason(user, researcher) -> str:
             f"You already own the profile of {owned.display_name}. An account owns one profile; "
             "if both records are you, ask the site staff to merge them."
         )
+    if Claim.objects.pending().filter(user=user).count() >= MAX_PENDING_CLAIMS_PER_USER:
+        return (
+            f"You have {MAX_PENDING_CLAIMS_PER_USER} claims waiting for review. "
+            "Wait for a decision or withdraw one before submitting another."
+        )
+    since = timezone.now() - timedelta(days=1)
+    if Claim.objects.filter(user=user, created_at__gte=since).count() >= MAX_CLAIMS_PER_DAY:
+        return f"You submitted {MAX_CLAIMS_PER_DAY} claims in the last 24 hours. Try again tomorrow."
     return ""
 
 
@@ -126,6 +140,11 @@ def approve_claim(claim_id: int, reviewer, reason: str) -> Claim:
 
         if researcher.claimed_by_id:
             raise ClaimError(f"{researcher.display_name} is already claimed; reject this claim instead.")
+        if researcher.merged_into_id:
+            raise ClaimError(
+                f"This record was merged into researcher {researcher.merged_into_id} after the claim was "
+                "submitted; reject this claim and ask the claimant to claim that profile."
+            )
         owned = _owned_unrelated_researcher(user, researcher)
         if owned is not None:
             raise ClaimError(

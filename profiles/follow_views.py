@@ -14,7 +14,12 @@ RATE_LIMITED_MESSAGE = "You changed follows too often. Wait a few minutes, then 
 
 @require_POST
 def toggle_follow(request, researcher_id):
-    researcher = get_object_or_404(Researcher.objects.only("pk", "followers_count"), pk=researcher_id)
+    researcher = get_object_or_404(Researcher.objects.only("pk", "followers_count", "merged_into"), pk=researcher_id)
+    if researcher.merged_into_id is not None:
+        # A merged record has no page of its own: follow the record it joined.
+        researcher = get_object_or_404(
+            Researcher.objects.only("pk", "followers_count", "merged_into"), pk=researcher.merged_into_id
+        )
     profile_url = researcher.get_absolute_url()
     if not request.user.is_authenticated:
         # Anonymous visitors log in and come back to the profile, not to this

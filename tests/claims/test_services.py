@@ -325,3 +325,38 @@ def test_non_owner_cannot_edit(other_user, researcher):
     with pytest.raises(PermissionDenied):
         services.update_owned_profile(other_user, researcher, summary="Not me.", open_to_collaborate=False)
     assert reload(researcher).summary == ""
+
+
+def test_approve_refused_after_merge(claimant, reviewer, researcher):
+    from profiles.merging import merge_researchers
+
+    duplicate = factories.make_researcher("A. Example")
+    claim = services.submit_claim(claimant, duplicate, links=["https://example.org/ada"], statement="It is me.")
+    merge_researchers(duplicate.pk, researcher.pk)
+
+    with pytest.raises(services.ClaimError, match="merged into researcher"):
+        services.approve_claim(claim.pk, reviewer, "Looks right.")
+
+    duplicate.refresh_from_db()
+    assert duplicate.claimed_by_id is None
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.PENDING
+
+
+def test_submit_limited_pending_claims(claimant):
+    records = [factories.make_researcher(f"Person {number}") for number in range(4)]
+    for record in records[:3]:
+        services.submit_claim(claimant, record, links=["https://example.org/me"], statement="It is me.")
+
+    with pytest.raises(services.ClaimError, match="3 claims waiting for review"):
+        services.submit_claim(claimant, records[3], links=["https://example.org/me"], statement="It is me.")
+    assert Claim.objects.filter(user=claimant).count() == 3
+
+
+def test_submit_limited_per_day(claimant):
+    records = [factories.make_researcher(f"Person {number}") for number in range(6)]
+    for record in records[:5]:
+        claim = services.submit_claim(claimant, record, links=["https://example.org/me"], statement="It is me.")
+        services.withdraw_claim(claimant, claim.pk)
+
+    with pytest.raises(services.ClaimError, match="5 claims in the last 24 hours"):
+        services.submit_claim(claimant, records[5], links=["https://example.org/me"], statement="It is me.")

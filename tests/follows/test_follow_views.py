@@ -130,3 +130,20 @@ def test_rate_limit_message_in_fragment(client, claimant, researcher):
     assert 'role="alert">You changed follows too often' in html
     assert "0 followers<" in html
     assert not Follow.objects.exists()
+
+
+def test_follow_of_merged_record_follows_target(client, claimant, researcher):
+    from profiles.merging import merge_researchers
+    from tests.claims import factories
+
+    duplicate = factories.make_researcher("A. Example")
+    merge_researchers(duplicate.pk, researcher.pk)
+    client.force_login(claimant)
+
+    response = client.post(follow_url(duplicate), {"action": "follow"})
+
+    assert response.url == researcher.get_absolute_url()
+    assert Follow.objects.filter(researcher=researcher).count() == 1
+    assert Follow.objects.filter(researcher=duplicate).count() == 0
+    researcher.refresh_from_db()
+    assert researcher.followers_count == 1
