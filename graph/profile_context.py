@@ -13,4 +13,5 @@ def graph_section_context(researcher_id: int) -> dict:
     htmx polls until the build finishes.
     """
     state = describe(services.ensure_slice(researcher_id))
-    return {"state": state, "slice": present_payload(state.payload) if state.kind == "ready" else None}
+    shows_picture = state.kind in {"ready", "refreshing"}
+    return {"state": state, "slice": present_payload(state.payload) if shows_picture else None}

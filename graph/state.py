@@ -1,4 +1,8 @@
-"""The display state of a slice (ready, building, failed, unavailable), read from its GraphSlice row."""
+"""The display state of a slice, read from its GraphSlice row.
+
+The kinds: ready, building (no picture yet), refreshing (a rebuild runs and
+the previous picture stays on show), failed and unavailable.
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,7 +23,7 @@ MAX_POLL_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class SliceState:
-    # "ready", "building", "failed" or "unavailable".
+    # "ready", "building", "refreshing", "failed" or "unavailable".
     kind: str
     slice: GraphSlice | None
     message: str = ""
@@ -55,4 +59,7 @@ def describe(row: GraphSlice, attempt: int = 0) -> SliceState:
                 "The rest of the profile is not affected."
             ),
         )
-    return SliceState("building", row, next_attempt=attempt + 1, poll_seconds=poll_delay(attempt))
+    # A rebuild after an import, a claim or a day's age keeps the last picture
+    # on show; most rebuilds end with the same fingerprint anyway.
+    kind = "refreshing" if row.payload else "building"
+    return SliceState(kind, row, next_attempt=attempt + 1, poll_seconds=poll_delay(attempt))

@@ -164,3 +164,22 @@ def test_profile_section_links_slice_and_explorer(client, ada, django_assert_max
         f'<a href="{slice_url(ada)}?attempt=1" hx-get="{slice_url(ada)}?attempt=1" hx-trigger="load delay:1.0s"' in html
     )
     assert GraphSlice.objects.get(pk=ada.pk).status == GraphSlice.Status.QUEUED
+
+
+def test_stale_slice_keeps_picture_while_rebuilding(client):
+    from graph.services import invalidate_slices
+
+    ada = make_researcher("Ada Lovelace")
+    make_work("Notes on the engine", [ada, make_researcher("Ben Babbage")], year=1843)
+    run_build(ada.pk)
+    invalidate_slices([ada.pk])
+
+    profile = client.get(reverse("profiles:researcher", args=[ada.pk])).content.decode()
+    fragment = client.get(slice_url(ada), HTTP_HX_REQUEST="true").content.decode()
+
+    assert GraphSlice.objects.get(pk=ada.pk).status == GraphSlice.Status.QUEUED
+    for html in (profile, fragment):
+        assert '<svg class="graph-svg"' in html
+        assert "Updating this graph slice with the latest data." in html
+        assert "Building this graph slice" not in html
+        assert 'hx-trigger="load delay:' in html

@@ -95,7 +95,7 @@ def test_changed_authorship_triggers_rebuild(celery_worker):
     after = wait_for_status(ada.pk, {"ready"})
 
     assert (unchanged.version, unchanged.fingerprint) == (1, before.fingerprint)
-    assert "Building this graph slice" in building
+    assert "Updating this graph slice with the latest data." in building
     assert after.version == 2
     assert after.fingerprint != before.fingerprint
     assert "Cy Newcomer" in [person["name"] for person in after.payload["people"]]
