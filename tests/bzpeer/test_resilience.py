@@ -1,17 +1,16 @@
+import copy
+
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 from django.test import RequestFactory, override_settings
 
 from bzpeer.middleware import DatabaseUnavailableMiddleware
 from profiles.models import Researcher
 
-UNREACHABLE_REDIS = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "unix:///nonexistent/redis.sock?db=1",
-        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-    }
-}
+# The project's own cache settings, pointed at a socket where no Redis listens.
+UNREACHABLE_REDIS = copy.deepcopy(settings.CACHES)
+UNREACHABLE_REDIS["default"]["LOCATION"] = "unix:///nonexistent/redis.sock?db=1"
 
 
 @pytest.mark.django_db
