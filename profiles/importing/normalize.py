@@ -351,9 +351,14 @@ def _venue(data: dict) -> tuple[SourceRow | None, str, str]:
     name = _text(source_data.get("display_name"))
     host = _text(source_data.get("host_organization_name") or source_data.get("publisher"))
     # "arXiv (Cornell University)" reads "arXiv": the host organisation in
-    # brackets repeats what the source already is.
+    # brackets repeats what the source already is. Repositories name their
+    # host in brackets under other spellings too ("Zenodo (CERN European
+    # Organization for Nuclear Research)"), so theirs always goes; a
+    # journal's brackets ("Series B (Statistical Methodology)") stay.
     if host and name.endswith(f"({host})"):
         name = name[: -len(host) - 2].rstrip()
+    elif source_data.get("type") == "repository" and name.endswith(")") and " (" in name:
+        name = name[: name.rindex(" (")].rstrip()
     return normalize_source(source_data), name, landing[:1000]
 
 

@@ -148,6 +148,26 @@ def test_venue_without_host_suffix_kept():
     assert _work(data).venue == "Nature"
 
 
+@pytest.mark.parametrize(
+    ("name", "source_type", "venue"),
+    [
+        ("Zenodo (CERN European Organization for Nuclear Research)", "repository", "Zenodo"),
+        ("HAL (Le Centre pour la Communication Scientifique Directe)", "repository", "HAL"),
+        ("Journal of the Royal Statistical Society Series B (Statistical Methodology)", "journal", None),
+        ("Computer Vision and Pattern Recognition (CVPR)", "conference", None),
+    ],
+)
+def test_repository_host_in_brackets_dropped(name, source_type, venue):
+    data = {
+        "id": "W1",
+        "primary_location": {
+            "source": {"id": "S1", "display_name": name, "type": source_type, "host_organization_name": "Other"}
+        },
+    }
+
+    assert _work(data).venue == (venue or name)
+
+
 def test_placeholder_author_keeps_printed_name():
     row = _work(edge_record("W1501662969"))
 
