@@ -387,81 +387,43 @@ def _copy_children(cursor, packed: PackedWorks, work_ids: dict[str, int], maps) 
 # Full entity records ----------------------------------------------------------
 
 
-def write_institutions(rows: list[InstitutionRow]) -> WriteCounts:
+def _write_complete_records(table: str, columns: tuple[str, ...], rows) -> WriteCounts:
+    """Upsert full records of one kind by OpenAlex id, writing only rows whose values differ.
+
+    A full record replaces the stub that a work's reference created, and sets
+    `is_complete`, so later stubs never overwrite it.
+    """
     latest = {row.openalex_id: row for row in rows}
+    assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns)
+    current = ", ".join(f"t.{column}" for column in columns)
+    incoming = ", ".join(f"EXCLUDED.{column}" for column in columns)
+    # Table and column names are constants of this module, never input.
+    statement = f"""
+        INSERT INTO {table} AS t (openalex_id, {", ".join(columns)}, is_complete)
+        VALUES (%s, {", ".join(["%s"] * len(columns))}, true)
+        ON CONFLICT (openalex_id) DO UPDATE SET {assignments}, is_complete = true
+        WHERE ({current}, t.is_complete) IS DISTINCT FROM ({incoming}, true)
+    """
     with transaction.atomic(), connection.cursor() as cursor:
-        before = _ids_by_openalex(cursor, "profiles_institution", latest)
+        before = _ids_by_openalex(cursor, table, latest)
         changed = 0
         for row in latest.values():
-            cursor.execute(
-                """
-                INSERT INTO profiles_institution AS i
-                    (openalex_id, display_name, ror, country_code, type, homepage_url, web_domains, is_complete)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, true)
-                ON CONFLICT (openalex_id) DO UPDATE SET
-                    display_name = EXCLUDED.display_name, ror = EXCLUDED.ror, country_code = EXCLUDED.country_code,
-                    type = EXCLUDED.type, homepage_url = EXCLUDED.homepage_url, web_domains = EXCLUDED.web_domains,
-                    is_complete = true
-                WHERE (i.display_name, i.ror, i.country_code, i.type, i.homepage_url, i.web_domains, i.is_complete)
-                      IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.ror, EXCLUDED.country_code, EXCLUDED.type,
-                                        EXCLUDED.homepage_url, EXCLUDED.web_domains, true)
-                """,
-                [
-                    row.openalex_id,
-                    row.display_name,
-                    row.ror,
-                    row.country_code,
-                    row.type,
-                    row.homepage_url,
-                    row.web_domains,
-                ],
-            )
+            cursor.execute(statement, [row.openalex_id, *(getattr(row, column) for column in columns)])
             changed += cursor.rowcount
         return _entity_counts(len(latest), len(latest) - len(before), changed)
+
+
+def write_institutions(rows: list[InstitutionRow]) -> WriteCounts:
+    columns = ("display_name", "ror", "country_code", "type", "homepage_url", "web_domains")
+    return _write_complete_records("profiles_institution", columns, rows)
 
 
 def write_topics(rows: list[TopicRow]) -> WriteCounts:
-    latest = {row.openalex_id: row for row in rows}
-    with transaction.atomic(), connection.cursor() as cursor:
-        before = _ids_by_openalex(cursor, "profiles_topic", latest)
-        changed = 0
-        for row in latest.values():
-            cursor.execute(
-                """
-                INSERT INTO profiles_topic AS t (openalex_id, display_name, subfield, field, domain, is_complete)
-                VALUES (%s, %s, %s, %s, %s, true)
-                ON CONFLICT (openalex_id) DO UPDATE SET
-                    display_name = EXCLUDED.display_name, subfield = EXCLUDED.subfield, field = EXCLUDED.field,
-                    domain = EXCLUDED.domain, is_complete = true
-                WHERE (t.display_name, t.subfield, t.field, t.domain, t.is_complete)
-                      IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.subfield, EXCLUDED.field, EXCLUDED.domain, true)
-                """,
-                [row.openalex_id, row.display_name, row.subfield, row.field, row.domain],
-            )
-            changed += cursor.rowcount
-        return _entity_counts(len(latest), len(latest) - len(before), changed)
+    return _write_complete_records("profiles_topic", ("display_name", "subfield", "field", "domain"), rows)
 
 
 def write_sources(rows: list[SourceRow]) -> WriteCounts:
-    latest = {row.openalex_id: row for row in rows}
-    with transaction.atomic(), connection.cursor() as cursor:
-        before = _ids_by_openalex(cursor, "profiles_source", latest)
-        changed = 0
-        for row in latest.values():
-            cursor.execute(
-                """
-                INSERT INTO profiles_source AS s (openalex_id, display_name, type, host_organization_name, is_complete)
-                VALUES (%s, %s, %s, %s, true)
-                ON CONFLICT (openalex_id) DO UPDATE SET
-                    display_name = EXCLUDED.display_name, type = EXCLUDED.type,
-                    host_organization_name = EXCLUDED.host_organization_name, is_complete = true
-                WHERE (s.display_name, s.type, s.host_organization_name, s.is_complete)
-                      IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.type, EXCLUDED.host_organization_name, true)
-                """,
-                [row.openalex_id, row.display_name, row.type, row.host_organization_name],
-            )
-            changed += cursor.rowcount
-        return _entity_counts(len(latest), len(latest) - len(before), changed)
+    return _write_complete_records("profiles_source", ("display_name", "type", "host_organization_name"), rows)
 
 
 def write_authors(rows: list[AuthorRow]) -> WriteCounts:
