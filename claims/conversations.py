@@ -7,12 +7,12 @@ post; the recipient is emailed when a conversation starts and on each reply.
 
 import logging
 
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from bzpeer.ratelimit import count_in_window
 from claims.models import Conversation, Message
 from profiles.models import Researcher
 
@@ -98,14 +98,7 @@ def _consume_message_allowance(user) -> None:
     read, and messages are refused until it is back, because unsolicited
     messages are the abuse this limit exists for.
     """
-    key = f"message-rate:{user.pk}"
-    cache.add(key, 0, timeout=MESSAGE_RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The window expired between add() and incr(): start a new one.
-        cache.set(key, 1, timeout=MESSAGE_RATE_WINDOW_SECONDS)
-        count = cache.get(key)
+    count = count_in_window(f"message-rate:{user.pk}", MESSAGE_RATE_WINDOW_SECONDS)
     if count is None:
         logger.warning("Message rate limit unavailable (cache down); refusing a message of user %s", user.pk)
         raise ConversationError("Messages are unavailable for a moment. Try again in a few minutes.")

@@ -8,9 +8,9 @@ number of Follow rows once its transaction commits.
 
 import logging
 
-from django.core.cache import cache
 from django.db import connection, transaction
 
+from bzpeer.ratelimit import count_in_window
 from profiles.models import Follow, Researcher
 
 logger = logging.getLogger(__name__)
@@ -59,14 +59,7 @@ def consume_follow_allowance(user) -> bool:
     is allowed. Following is low-risk and idempotent, so keeping it working
     during an outage matters more than the limit.
     """
-    key = f"follow-rate:{user.pk}"
-    cache.add(key, 0, timeout=FOLLOW_RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The window expired between add() and incr(): start a new one.
-        cache.set(key, 1, timeout=FOLLOW_RATE_WINDOW_SECONDS)
-        count = 1
+    count = count_in_window(f"follow-rate:{user.pk}", FOLLOW_RATE_WINDOW_SECONDS)
     if count is None:
         return True
     if count > FOLLOW_RATE_LIMIT:
