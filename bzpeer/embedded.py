@@ -11,7 +11,6 @@ session calls it for the servers it started.
 
 import logging
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -133,7 +132,3 @@ def stop_servers(*, postgres: bool = True, redis: bool = True) -> None:
         except subprocess.CalledProcessError as error:
             logger.warning("Could not stop embedded PostgreSQL: %s", error)
 
-
-def remove_data() -> None:
-    stop_servers()
-    shutil.rmtree(data_dir(), ignore_errors=True)

@@ -230,7 +230,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "bzpeer")
-CELERY_TASK_ALWAYS_EAGER = False
 
 # Research graph (graph app) ----------------------------------------------------------
 

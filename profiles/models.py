@@ -68,9 +68,6 @@ class ResearcherQuerySet(models.QuerySet):
     def claimed(self):
         return self.filter(claimed_by__isnull=False)
 
-    def unclaimed(self):
-        return self.filter(claimed_by__isnull=True)
-
     def for_profile_page(self):
         return self.select_related("last_known_institution", "claimed_by")
 
