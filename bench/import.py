@@ -1,10 +1,10 @@
 """Benchmark: OpenAlex import throughput against a raw PostgreSQL COPY of the same rows.
 
-Generates an OpenAlex-format JSON-lines file of full-size works: each record
-is a real work from data/sample/openalex/works.jsonl.gz (one with an
-abstract, authorships and topics) with a new work id and its authors remapped
-to a pool of generated author ids, so that authors recur and have close
-collaborators. Then, for each run, in a private embedded PostgreSQL:
+Generates an OpenAlex-format JSON-lines file of full-size works. Each record
+is a real work from data/sample/openalex/works.jsonl.gz, one with an
+abstract, authorships and topics. It gets a new work id, and its authors are
+remapped to a pool of generated author ids, so that authors recur and have
+close collaborators. Then, for each run, in a private embedded PostgreSQL:
 
 1. empties the profiles tables and imports the file with `run_import()` (the
    full import: reading, parsing, writing, ANALYZE and the recompute of every
@@ -48,8 +48,8 @@ sys.path.insert(0, str(PROJECT))
 GENERATOR_VERSION = 1
 FIRST_WORK_ID = 7_100_000_000
 FIRST_AUTHOR_ID = 7_200_000_000
-# Authors work in labs of this many people; a work draws its first authors
-# from one lab (so co-authors repeat) and the rest from the whole pool.
+# Authors work in labs of this many people. A work draws its first authors
+# from one lab, so co-authors repeat, and the rest from the whole pool.
 LAB_SIZE = 8
 # Records larger than this are left out of the templates, which brings the
 # mean record size close to that of real full works (about 16 KB).

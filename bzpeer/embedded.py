@@ -131,4 +131,3 @@ def stop_servers(*, postgres: bool = True, redis: bool = True) -> None:
             logger.info("Stopped embedded PostgreSQL")
         except subprocess.CalledProcessError as error:
             logger.warning("Could not stop embedded PostgreSQL: %s", error)
-

@@ -10,7 +10,7 @@ RETRY_AFTER_SECONDS = 30
 
 
 class DatabaseUnavailableMiddleware:
-    """Answer 503 with a short page while PostgreSQL cannot be reached."""
+    """Return a short 503 page while PostgreSQL cannot be reached."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -207,7 +207,7 @@ CACHES = {
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
-# Sessions live in PostgreSQL, so a Redis outage logs nobody out.
+# Sessions live in PostgreSQL, so users stay logged in during a Redis outage.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Celery ----------------------------------------------------------------------
@@ -276,7 +276,7 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # allauth's rate limits (its defaults: login, failed logins, signup,
 # password reset, email confirmation) are on. They live in the cache and
 # fail closed: while Redis is unreachable, allauth cannot take its cache lock
-# and answers 429 to logins, signups and password resets. Sessions live in
+# and returns 429 to logins, signups and password resets. Sessions live in
 # PostgreSQL, so users who are logged in stay logged in during an outage.
 # Behind a proxy the limits count the real client address: set
 # TRUSTED_PROXY_COUNT to the number of proxies that append to

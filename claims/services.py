@@ -28,8 +28,8 @@ from profiles.stats import recompute_researchers
 logger = logging.getLogger(__name__)
 
 MAX_LINKS = 5
-# Claims are rate limited in the database, not the cache, so the limit holds
-# whether Redis is up or not: a user may have this many claims waiting for
+# Claims are rate limited in the database, not the cache, so the limit works
+# whether Redis is up or not. A user may have this many claims waiting for
 # review at once, and submit this many per day.
 MAX_PENDING_CLAIMS_PER_USER = 3
 MAX_CLAIMS_PER_DAY = 5

@@ -29,16 +29,16 @@ def toggle_follow(request, researcher_id):
             return HttpResponseClientRedirect(login_response.url)
         return login_response
 
-    # The form states the wanted state, so a repeated request changes nothing.
-    wanted = request.POST.get("action")
-    if wanted not in {"follow", "unfollow"}:
-        wanted = "unfollow" if is_following(request.user, researcher) else "follow"
+    # The form states the requested state, so a repeated request changes nothing.
+    requested_action = request.POST.get("action")
+    if requested_action not in {"follow", "unfollow"}:
+        requested_action = "unfollow" if is_following(request.user, researcher) else "follow"
 
     error = ""
     if not consume_follow_allowance(request.user):
         error = RATE_LIMITED_MESSAGE
         following = is_following(request.user, researcher)
-    elif wanted == "follow":
+    elif requested_action == "follow":
         follow(request.user, researcher)
         following = True
     else:

@@ -79,11 +79,11 @@ class ResearcherQuerySet(models.QuerySet):
         return queryset
 
     def ranked_search(self, query: str):
-        """Search, best matches first.
+        """Search, and order the matches best first.
 
         A name where every word of the query starts a word ranks before one
-        where a word only appears inside another ("muller" finds "Müller"
-        before "Werthmuller"); then higher trust, then the name.
+        where a word only appears inside another, so "muller" lists "Müller"
+        before "Werthmuller". Ties go to higher trust, then to the name.
         """
         word_starts = [
             models.Q(search_name__startswith=term)
@@ -123,7 +123,8 @@ class Researcher(models.Model):
     )
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
 
-    # Denormalized counts, kept by profiles.stats.recompute_researchers().
+    # Denormalized counts, kept by profiles.stats.recompute_researchers()
+    # (followers_count also by profiles.follows on each follow).
     works_count = models.PositiveIntegerField(default=0)
     topics_count = models.PositiveIntegerField(default=0)
     close_collaborators_count = models.PositiveIntegerField(default=0)

@@ -1,11 +1,14 @@
 """Denormalized researcher counts, summaries and trust scores.
 
-`recompute_researchers()` is the one place that writes them. Imports call it
-for the researchers they touched; follows and claims call it for one
-researcher. Per batch of researchers, one statement reads every count, the
-trust score and summary are computed in Python, and one UPDATE writes the
-rows whose values changed; so the cost grows with the researchers touched,
-not with the rows in the tables, and an unchanged researcher is not written.
+`recompute_researchers()` writes them all. Imports call it for the
+researchers they touched, and claim approvals and merges for the researchers
+and their co-authors. A follow only rewrites `followers_count`, from a count
+of Follow rows (profiles.follows).
+
+Per batch of researchers, one statement reads every count, Python computes
+the trust score and summary, and one UPDATE writes the rows whose values
+changed. So the cost grows with the researchers touched, not with the rows
+in the tables, and an unchanged researcher is not written.
 """
 
 import logging
@@ -18,9 +21,9 @@ from profiles.trust import TrustFacts, compute_trust
 
 logger = logging.getLogger(__name__)
 
-# Large batches let PostgreSQL answer each statement with one hash join over
-# the batch's authorships instead of one index probe per researcher; each
-# batch scans the authorship table once, so an import of 100,000 works (about
+# Large batches let PostgreSQL run each statement as one hash join over the
+# batch's authorships instead of one index probe per researcher. Each batch
+# scans the authorship table once, so an import of 100,000 works (about
 # 130,000 researchers) takes two batches rather than seven.
 BATCH_SIZE = 100_000
 # Memory for the sorts and hashes of one batch; PostgreSQL's default (4 MB)

@@ -1,10 +1,10 @@
 """Import OpenAlex records: read files, normalize records, write rows in batches.
 
-`run_import()` wires the pipeline: `readers` yields batches of raw lines per
-file, `parsing` decodes them and `normalize` maps each record to a row or
-rejects it with a reason (in worker processes for large inputs), and
-`writer` loads rows in batches. It records an ImportRun, then recomputes
-the counts and trust scores of the researchers it touched.
+`run_import()` wires the pipeline. `readers` yields batches of raw lines per
+file. `parsing` decodes them and `normalize` maps each record to a row or
+rejects it with a reason, in worker processes for large inputs. `writer`
+loads rows in batches. The run is recorded as an ImportRun, and the counts
+and trust scores of the researchers it touched are recomputed at the end.
 """
 
 import logging

@@ -99,5 +99,5 @@ def clean_name(raw: str | None) -> str:
 
 
 def _is_plain(text: str) -> bool:
-    """Whether `text` has no markup, entity or invisible character: nothing to escape or drop."""
+    """Return True when `text` has no markup, entity or invisible character to escape or drop."""
     return "<" not in text and ">" not in text and "&" not in text and text.isprintable()

@@ -1,7 +1,7 @@
 """Map OpenAlex entity objects to plain rows.
 
 One normaliser per entity kind. Every field is optional, because many
-records were fetched with `select=` and carry only a few keys; both the
+records were fetched with `select=` and carry only a few keys. Both the
 2022 schema (`host_venue`, Crossref-style types) and the 2023+ schema
 (`primary_location`, `topics`) are read. A record that cannot become a row
 raises `RecordError` with the reason.

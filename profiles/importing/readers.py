@@ -1,9 +1,10 @@
 """Read OpenAlex JSON files into plain records.
 
-Accepted forms, plain or gzipped (detected by the gzip magic bytes, not the
-file name): JSON lines with one entity per line; JSON lines whose lines are
-API list responses (`{"meta": ..., "results": [...]}`); and one JSON document
-holding a single entity, a list of entities or an API list response.
+Files may be plain or gzipped; the gzip magic bytes decide, not the file name.
+Three forms are accepted:
+- JSON lines with one entity per line;
+- JSON lines whose lines are API list responses (`{"meta": ..., "results": [...]}`);
+- one JSON document: a single entity, a list of entities or an API list response.
 
 JSON lines stream in batches of lines: memory stays flat whatever the file
 size. A whole-document file is parsed at once; OpenAlex API pages hold at
@@ -43,8 +44,8 @@ class RawRecord:
 class LineBatch:
     """Consecutive JSON lines of one file, and records already decoded or rejected.
 
-    `lines` holds (line number, line) pairs still to decode with
-    `decode_lines`; `records` holds whole documents and read errors.
+    `lines` contains the (line number, line) pairs that `decode_lines` has
+    still to decode. `records` contains whole documents and read errors.
     """
 
     file: str
@@ -97,9 +98,9 @@ def _chunks(path: Path, on_read: Callable[[int], object] | None) -> Iterator[byt
 def iter_lines(path: Path, on_read: Callable[[int], object] | None = None) -> Iterator[tuple[int, bytes]]:
     """Yield (line number, line) for every non-blank line of a plain or gzipped file.
 
-    Raises TruncatedInput with the number of the first line that could not
-    be read when the gzip stream is cut short or corrupt; every complete
-    line before it has been yielded.
+    When the gzip stream is cut short or corrupt, raises TruncatedInput with
+    the number of the first line that could not be read. Every complete line
+    before it has been yielded by then.
     """
     number = 0
     pending = b""
@@ -122,10 +123,10 @@ def iter_lines(path: Path, on_read: Callable[[int], object] | None = None) -> It
 def read_batches(
     path: Path, on_read: Callable[[int], object] | None = None, batch_lines: int = DEFAULT_BATCH_LINES
 ) -> Iterator[LineBatch]:
-    """Yield the content of one file in batches of lines; unreadable parts come back as errors.
+    """Yield the content of one file in batches of lines, with unreadable parts as errors.
 
     A file whose first line is not a JSON value is read as one pretty-printed
-    document; when that fails too, its first line is rejected and the rest is
+    document. When that fails too, its first line is rejected and the rest is
     read as JSON lines.
     """
     name = str(path)

@@ -4,11 +4,11 @@ Decoding a full work into Python dicts costs more than everything else the
 importer does with it, and most of its bytes (concepts, referenced works,
 counts by year, MeSH terms, affiliation strings) are never stored. msgspec
 skips fields a struct does not declare without building them, which halves
-the decoding time of real works. Values keep their JSON types (`Any`); only
-the nesting is typed, and a record whose nesting differs (an author that is
+the decoding time of real works. Values keep their JSON types (`Any`) and
+only the nesting is typed. A record whose nesting differs (an author that is
 a string, say) fails to decode here and goes through the generic decoder.
 
-The structs answer `get()` and `[]` like dicts, so the normaliser reads them
+The structs support `get()` and `[]` like dicts, so the normaliser reads them
 and plain dicts the same way.
 """
 

@@ -1,11 +1,11 @@
 """Load normalized rows into PostgreSQL in batches.
 
-Works are keyed by OpenAlex id and carry the hash of the record they came
-from: a work whose hash is unchanged is skipped without a single write, so a
-second import of the same file changes no row. New works and their
-authorships go in with COPY (ids taken from the sequences up front, so
-authorships can point at them); a changed work is updated in place and its
-authorships and topics replaced. Referenced institutions, topics, sources
+Works are keyed by OpenAlex id and carry the hash of the normalized row
+they came from. A work whose hash is unchanged is skipped without a single
+write, so a second import of the same file changes no row. New works and
+their authorships go in with COPY, with ids taken from the sequences up
+front so that authorships can point at them. A changed work is updated in
+place and its authorships and topics replaced. Referenced institutions, topics, sources
 and authors are created as stubs when missing and never overwrite a full
 record. Each batch is one transaction.
 """

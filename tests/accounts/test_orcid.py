@@ -2,7 +2,7 @@
 
 The OAuth flow runs for real: the start view redirects to ORCID with a state,
 the callback exchanges the code for a token and reads the ORCID record.
-`responses` stands in for the two calls to pub.orcid.org.
+`responses` replaces the two calls to pub.orcid.org.
 """
 
 import json

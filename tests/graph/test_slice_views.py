@@ -109,7 +109,7 @@ def test_slice_unavailable_when_broker_down(client, ada, broker_down):
     assert "hx-trigger" not in html
     assert row.status == "pending"
     assert profile.status_code == 200
-    # The profile says so in its graph section and renders the rest.
+    # The profile shows the same notice in its graph section and renders the rest.
     profile_html = profile.content.decode()
     assert "The research graph is unavailable right now." in profile_html
     assert "Published work" in profile_html

@@ -50,7 +50,7 @@ def _work(openalex_id: str) -> Work:
     return Work.objects.get(openalex_id=openalex_id)
 
 
-# The seed example -----------------------------------------------------------
+# Rafael Müller's two works (data/sample/seed_example) -------------------------
 
 
 def test_seed_example_profile_values():

@@ -1,4 +1,4 @@
-"""The researcher profile page, on rows created through the ORM and on the seed example."""
+"""The researcher profile page, on rows created through the ORM and on Rafael Müller's two bundled works."""
 
 from datetime import date
 from pathlib import Path

@@ -44,7 +44,7 @@ def _already_imported(path: Path) -> bool:
 
 
 def _free_port(host: str, preferred: int) -> int:
-    """Return `preferred` if nothing listens there, else a free port (0 asks for one)."""
+    """Return `preferred` if nothing listens there, else a free port; 0 always picks a free one."""
     if preferred:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             if probe.connect_ex((host, preferred)) != 0:
