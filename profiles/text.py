@@ -14,14 +14,23 @@ _EXTRA_FOLDS = str.maketrans(
     }
 )  # fmt: skip
 _TAG = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"\s+")
 
 
 def fold_for_search(text: str) -> str:
     """Lower-case `text`, drop accents and collapse spaces ("Müller" -> "muller")."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _SPACES.sub(" ", stripped.translate(_EXTRA_FOLDS)).strip()
+    return collapse_spaces(stripped.translate(_EXTRA_FOLDS))
+
+
+def collapse_spaces(text: str) -> str:
+    """Replace each run of whitespace in `text` with one space and trim both ends.
+
+    str.split() splits on the characters that the regular expression
+    ``\\s`` matches in str patterns, and runs in C without a match object
+    per space, which makes it several times faster on abstract-sized text.
+    """
+    return " ".join(text.split())
 
 
 def strip_markup(sanitized_html: str) -> str:

@@ -60,6 +60,7 @@ class _Batches:
         self.run = run
         self.totals = totals
         self.pending: dict[str, list] = {kind: [] for kind in KIND_ORDER}
+        self.known = writer.KnownRows()
 
     def add(self, kind: str, row) -> None:
         self.pending[kind].append(row)
@@ -152,7 +153,7 @@ def _add_parsed(parsed: ParsedBatch, run: ImportRun, batches: _Batches, on_rejec
     if parsed.works:
         # Entities read so far go first, so works find their full records.
         batches.flush()
-        batches.totals.add(WRITERS["work"](parsed.works))
+        batches.totals.add(WRITERS["work"](parsed.works, known=batches.known))
 
 
 def _finish(run: ImportRun, totals: writer.WriteCounts) -> None:

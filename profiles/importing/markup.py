@@ -11,6 +11,8 @@ import html
 import re
 from html.parser import HTMLParser
 
+from profiles.text import collapse_spaces
+
 ALLOWED_TAGS = frozenset({"i", "b", "sub", "sup"})
 # Tags whose text is never meant for the reader.
 DROPPED_CONTENT_TAGS = frozenset({"script", "style", "template"})
@@ -22,7 +24,6 @@ SPACED_TAGS = frozenset({"math", "mml:math"})
 # records carry (U+200E, U+202A, U+202C) and that can reorder the page's text.
 INVISIBLE_FORMAT_CHARACTERS = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _ESCAPED_TAG = re.compile(r"&lt;/?(?:i|b|sub|sup)&gt;", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 
 
 class _InlineSanitizer(HTMLParser):
@@ -76,13 +77,13 @@ def sanitize_inline(raw: str | None) -> str:
         return ""
     if _is_plain(raw):
         # Most titles and every rebuilt abstract hold no markup: skip the parser.
-        return _SPACES.sub(" ", raw).strip()
+        return collapse_spaces(raw)
     text = INVISIBLE_FORMAT_CHARACTERS.sub("", raw)
     if "<" not in text and _ESCAPED_TAG.search(text):
         text = html.unescape(text)
     parser = _InlineSanitizer()
     parser.feed(text)
-    return _SPACES.sub(" ", parser.result()).strip()
+    return collapse_spaces(parser.result())
 
 
 def clean_name(raw: str | None) -> str:
@@ -95,7 +96,7 @@ def clean_name(raw: str | None) -> str:
     # spaces is already clean.
     if text.isprintable() and "  " not in text:
         return text
-    return _SPACES.sub(" ", INVISIBLE_FORMAT_CHARACTERS.sub("", text)).strip()
+    return collapse_spaces(INVISIBLE_FORMAT_CHARACTERS.sub("", text))
 
 
 def _is_plain(text: str) -> bool:

@@ -8,6 +8,9 @@ front so that authorships can point at them. A changed work is updated in
 place and its authorships and topics replaced. Referenced institutions, topics, sources
 and authors are created as stubs when missing and never overwrite a full
 record. Each batch is one transaction.
+
+An import passes one KnownRows to every batch, so that referenced rows
+written or found by an earlier batch are not staged and looked up again.
 """
 
 import logging
@@ -139,16 +142,76 @@ def _stub_values(kind: str, row) -> tuple:
     return (row.openalex_id, row.orcid, row.display_name[:500], row.search_name)
 
 
-def _insert_stubs(cursor, kind: str, rows: dict[str, tuple]) -> dict[str, int]:
+# KnownRows forgets everything once one kind holds this many ids, which
+# bounds an import's memory (about 150 bytes per id, an estimate).
+MAX_KNOWN_ROWS = 1_000_000
+
+
+@dataclass
+class KnownRows:
+    """Primary keys of the referenced rows that earlier batches of one import wrote or found.
+
+    Authors recur across the works of a file, and a handful of institutions,
+    topics and sources recur in nearly every work. A batch stages and looks
+    up only the OpenAlex ids it finds here for the first time. Rows are
+    never deleted during an import (merges keep both records), so a known
+    key stays valid until the import ends.
+    """
+
+    ids: dict[str, dict[str, int]] = field(default_factory=lambda: {kind: {} for kind in _STUB_TABLES})
+    # Researchers whose stored ORCID iD may be empty: an iD printed on a
+    # later work goes through the database again to fill it.
+    researchers_without_orcid: set[str] = field(default_factory=set)
+
+    def unknown(self, kind: str, rows: dict[str, tuple]) -> dict[str, tuple]:
+        """Return the rows of `rows` that have to go to the database."""
+        known = self.ids[kind]
+        if kind == "researcher":
+            without_orcid = self.researchers_without_orcid
+            return {
+                openalex_id: values
+                for openalex_id, values in rows.items()
+                if openalex_id not in known or (values[1] and openalex_id in without_orcid)
+            }
+        return {openalex_id: values for openalex_id, values in rows.items() if openalex_id not in known}
+
+    def remember(self, kind: str, written: dict[str, tuple], keys: dict[str, int]) -> None:
+        """Record the keys of rows that went to the database, their values as `written`."""
+        known = self.ids[kind]
+        if len(known) + len(keys) > MAX_KNOWN_ROWS:
+            known.clear()
+            if kind == "researcher":
+                self.researchers_without_orcid.clear()
+        known.update(keys)
+        if kind == "researcher":
+            for openalex_id, values in written.items():
+                if values[1]:
+                    self.researchers_without_orcid.discard(openalex_id)
+                else:
+                    self.researchers_without_orcid.add(openalex_id)
+
+
+def _insert_stubs(cursor, kind: str, rows: dict[str, tuple], known: KnownRows | None = None) -> dict[str, int]:
     """Insert the rows of `kind` that do not exist yet; return {OpenAlex id: primary key} of all of them.
 
-    `rows` maps each OpenAlex id to its `_stub_values`.
+    `rows` maps each OpenAlex id to its `_stub_values`. Ids in `known` are
+    neither written nor looked up again.
 
     An existing row is never overwritten, with one exception: an ORCID iD
     printed on a work fills a researcher that has none.
     """
     if not rows:
         return {}
+    if known is None:
+        return _write_stubs(cursor, kind, rows)
+    unknown = known.unknown(kind, rows)
+    if unknown:
+        known.remember(kind, unknown, _write_stubs(cursor, kind, unknown))
+    keys = known.ids[kind]
+    return {openalex_id: keys[openalex_id] for openalex_id in rows}
+
+
+def _write_stubs(cursor, kind: str, rows: dict[str, tuple]) -> dict[str, int]:
     spec = _STUB_TABLES[kind]
     _stage(cursor, kind, spec.columns, rows.values())
     copied = ", ".join(spec.columns)
@@ -257,8 +320,11 @@ def pack_works(rows: list[WorkRow]) -> PackedWorks:
     return packed
 
 
-def write_works(batch: PackedWorks | list[WorkRow]) -> WriteCounts:
-    """Write one batch of works: new ones by COPY, changed ones updated, unchanged ones skipped."""
+def write_works(batch: PackedWorks | list[WorkRow], known: KnownRows | None = None) -> WriteCounts:
+    """Write one batch of works: new ones by COPY, changed ones updated, unchanged ones skipped.
+
+    `known` carries the referenced rows of earlier batches of the same import.
+    """
     packed = batch if isinstance(batch, PackedWorks) else pack_works(batch)
     counts = WriteCounts()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -284,10 +350,10 @@ def write_works(batch: PackedWorks | list[WorkRow]) -> WriteCounts:
             return counts
 
         maps = {
-            "institution": _insert_stubs(cursor, "institution", packed.institution_stubs),
-            "topic": _insert_stubs(cursor, "topic", packed.topic_stubs),
-            "source": _insert_stubs(cursor, "source", packed.source_stubs),
-            "researcher": _insert_stubs(cursor, "researcher", packed.researcher_stubs),
+            "institution": _insert_stubs(cursor, "institution", packed.institution_stubs, known),
+            "topic": _insert_stubs(cursor, "topic", packed.topic_stubs, known),
+            "source": _insert_stubs(cursor, "source", packed.source_stubs, known),
+            "researcher": _insert_stubs(cursor, "researcher", packed.researcher_stubs, known),
         }
         work_ids = dict(zip(new_ids, _take_ids(cursor, "profiles_work", len(new_ids)), strict=True))
         if changed_ids:

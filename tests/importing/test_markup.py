@@ -1,8 +1,11 @@
 """Sanitizing imported titles and abstracts to the safe inline subset."""
 
+import re
+
 import pytest
 
 from profiles.importing.markup import clean_name, sanitize_inline
+from profiles.text import collapse_spaces
 from tests.importing.conftest import edge_record
 
 
@@ -70,3 +73,11 @@ def test_clean_name_keeps_non_latin():
     assert clean_name(" Κωνσταντίνος  Δράκος ") == "Κωνσταντίνος Δράκος"
     assert clean_name("Daan in ׳t Veld") == "Daan in ׳t Veld"
     assert clean_name(None) == ""
+
+
+def test_collapse_spaces_treats_every_whitespace_character_as_the_regex_does():
+    # Each character that Python's regular expressions call whitespace, in
+    # runs, at both ends and between words.
+    spaces = "".join(chr(code) for code in range(0x3001) if re.fullmatch(r"\s", chr(code)))
+    text = f"{spaces}Mass{spaces[:3]}in\u00a0\u00a0the\u2003LHC {spaces}"
+    assert collapse_spaces(text) == re.sub(r"\s+", " ", text).strip() == "Mass in the LHC"

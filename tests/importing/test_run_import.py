@@ -336,11 +336,11 @@ def test_interrupted_import_keeps_batches(tmp_path, monkeypatch):
     real_write = writer.write_works
     calls = []
 
-    def fail_on_third_batch(rows):
+    def fail_on_third_batch(rows, **options):
         calls.append(len(rows))
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        return real_write(rows)
+        return real_write(rows, **options)
 
     monkeypatch.setitem(importing.WRITERS, "work", fail_on_third_batch)
 

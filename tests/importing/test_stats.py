@@ -1,11 +1,13 @@
 """recompute_researchers, generated_summary and mark_hyperauthored on ORM-made rows."""
 
 import itertools
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from profiles.models import HYPERAUTHOR_THRESHOLD, Authorship, Follow, Institution, Researcher, Topic, Work
+from profiles import stats
 from profiles.stats import generated_summary, mark_hyperauthored, recompute_researchers
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +141,42 @@ def test_recompute_unchanged_writes_nothing():
 def test_recompute_empty_and_unknown_ids():
     assert recompute_researchers([]) == 0
     assert recompute_researchers([987654321]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_sets_split_between_connections(monkeypatch):
+    # Committed rows, so that the connections of the recompute threads see them.
+    monkeypatch.setattr(stats, "PARALLEL_FROM_RESEARCHERS", 3)
+    optics = Topic.objects.create(openalex_id="T8000000001", display_name="Optics")
+    ada, bob, cy, dee = (_researcher(name) for name in ("Ada", "Bob", "Cy", "Dee"))
+    _work([ada, bob], topic=optics)
+    _work([ada, bob], topic=optics)
+    _work([cy, dee])
+    threads = []
+    real_batch = stats._recompute_batch
+    monkeypatch.setattr(stats, "_recompute_batch", lambda ids: threads.append(threading.get_ident()) or real_batch(ids))
+
+    assert recompute_researchers([dee.pk, cy.pk, bob.pk, ada.pk]) == 4
+
+    assert len(threads) == stats.PARALLEL_CONNECTIONS
+    assert threading.get_ident() not in threads
+    _refresh(ada, bob, cy, dee)
+    assert (ada.works_count, ada.close_collaborators_count, ada.auto_summary) == (2, 1, "Publishes on Optics.")
+    assert (bob.works_count, bob.close_collaborators_count, bob.trust_score) == (2, 1, 10 + 2 + 0)
+    assert (cy.works_count, cy.close_collaborators_count) == (1, 0)
+    assert dee.auto_summary == "Author of 1 published work indexed from OpenAlex."
+
+
+def test_recompute_inside_a_transaction_stays_on_its_connection(monkeypatch):
+    monkeypatch.setattr(stats, "PARALLEL_FROM_RESEARCHERS", 1)
+    ada, bob = _researcher("Ada"), _researcher("Bob")
+    _work([ada, bob])
+    _work([ada, bob])
+
+    recompute_researchers([ada.pk, bob.pk])
+
+    _refresh(ada, bob)
+    assert (ada.close_collaborators_count, bob.close_collaborators_count) == (1, 1)
 
 
 @pytest.mark.parametrize(
