@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.contrib.auth import get_user_model
 
-from profiles.models import HYPERAUTHOR_THRESHOLD, Authorship, Follow, Institution, Researcher, Topic, Work
 from profiles import stats
+from profiles.models import HYPERAUTHOR_THRESHOLD, Authorship, Follow, Institution, Researcher, Topic, Work
 from profiles.stats import generated_summary, mark_hyperauthored, recompute_researchers
 
 pytestmark = pytest.mark.django_db
