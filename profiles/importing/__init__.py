@@ -1,6 +1,6 @@
 """Import OpenAlex records: read files, normalize records, write rows in batches.
 
-`run_import()` wires the pipeline. `readers` yields batches of raw lines per
+`run_import()` wires the pipeline. `readers` yields batches of lines per
 file. `parsing` decodes them and `normalize` maps each record to a row or
 rejects it with a reason, in worker processes for large inputs. `writer`
 loads rows in batches. The run is recorded as an ImportRun, and the counts
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from profiles.importing import writer
 from profiles.importing.parsing import ParsedBatch, default_workers, parse_batches
-from profiles.importing.readers import read_batches
+from profiles.importing.readers import plan_batches
 from profiles.models import ImportRun
 from profiles.stats import recompute_researchers
 
@@ -120,7 +120,7 @@ def run_import(
     try:
         on_read = bar.update if bar else None
         line_batches = (
-            batch for path in paths for batch in read_batches(path, on_read=on_read, batch_lines=BATCH_SIZE)
+            batch for path in paths for batch in plan_batches(path, on_read=on_read, batch_lines=BATCH_SIZE)
         )
         for parsed in parse_batches(line_batches, workers):
             _add_parsed(parsed, run, batches, on_reject)

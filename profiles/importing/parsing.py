@@ -2,8 +2,9 @@
 
 Parsing full OpenAlex works (about 16 KB of JSON each) costs more CPU than
 PostgreSQL spends storing their rows, so large imports parse in a pool of
-worker processes while the parent process writes. Workers receive raw lines
-and send back normalized rows and rejections, in file order.
+worker processes while the parent process writes. Workers receive byte
+ranges of plain files (and the lines of gzipped ones) and send back
+normalized rows and rejections, in file order.
 """
 
 import multiprocessing
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from profiles.importing import normalize
-from profiles.importing.readers import LineBatch, batch_records
+from profiles.importing.readers import FileRange, LineBatch, batch_records
 from profiles.importing.writer import PackedWorks, pack_works
 
 NORMALIZERS = {
@@ -44,7 +45,7 @@ class ParsedBatch:
     records_skipped: int = 0
 
 
-def parse_batch(batch: LineBatch) -> ParsedBatch:
+def parse_batch(batch: LineBatch | FileRange) -> ParsedBatch:
     """Decode and normalize one batch; malformed records become rejections."""
     parsed = ParsedBatch()
     works = []
@@ -79,7 +80,7 @@ def default_workers(total_bytes: int, parallel_from_bytes: int) -> int:
     return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
 
 
-def parse_batches(batches: Iterable[LineBatch], workers: int) -> Iterator[ParsedBatch]:
+def parse_batches(batches: Iterable[LineBatch | FileRange], workers: int) -> Iterator[ParsedBatch]:
     """Yield the parsed batches in input order, parsed by `workers` processes (0: in this process)."""
     if workers <= 0:
         yield from map(parse_batch, batches)

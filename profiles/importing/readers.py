@@ -7,9 +7,13 @@ Three forms are accepted:
 - one JSON document: a single entity, a list of entities or an API list response.
 
 JSON lines stream in batches of lines: memory stays flat whatever the file
-size. A whole-document file is parsed at once; OpenAlex API pages hold at
-most 200 records, so those stay small. Decoding a batch of lines is a pure
-function (`decode_lines`), so the importer can run it in worker processes.
+size. A plain (not gzipped) JSON-lines file is split into FileRanges, byte
+offsets of whole lines, and the process that parses a range reads its lines
+itself, so the lines never pass between processes. A gzipped file has to be
+decompressed from its start, so its lines travel in LineBatches. A
+whole-document file is parsed at once; OpenAlex API pages hold at most 200
+records, so those stay small. Decoding a batch is a pure function
+(`batch_records`), so the importer can run it in worker processes.
 """
 
 import zlib
@@ -36,7 +40,6 @@ class RawRecord:
     line: int
     # A dict, or a schema.WorkObject (read like a dict) for compact work lines.
     data: dict | None = None
-    raw: bytes = b""
     error: str = ""
 
 
@@ -51,6 +54,28 @@ class LineBatch:
     file: str
     lines: list[tuple[int, bytes]] = field(default_factory=list)
     records: list[RawRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FileRange:
+    """Whole lines of a plain JSON-lines file between two byte offsets; the first is line `first_line`."""
+
+    file: str
+    start: int
+    end: int
+    first_line: int
+
+    def read(self) -> LineBatch:
+        """Return the non-blank lines of the range, numbered."""
+        with open(self.file, "rb") as handle:
+            handle.seek(self.start)
+            data = handle.read(self.end - self.start)
+        batch = LineBatch(self.file)
+        for number, piece in enumerate(data.split(b"\n"), self.first_line):
+            line = piece.strip()
+            if line:
+                batch.lines.append((number, line))
+        return batch
 
 
 class TruncatedInput(Exception):
@@ -153,6 +178,64 @@ def read_batches(
         yield batch
 
 
+def plan_batches(
+    path: Path, on_read: Callable[[int], object] | None = None, batch_lines: int = DEFAULT_BATCH_LINES
+) -> Iterator[LineBatch | FileRange]:
+    """Yield the batches of one file: FileRanges of `batch_lines` lines for plain JSON lines, else LineBatches.
+
+    The file is read once here to find where lines start; the parsing
+    process reads each range again, from the page cache.
+    """
+    ranges = _plan_ranges(path, on_read, batch_lines)
+    if ranges is None:
+        yield from read_batches(path, on_read, batch_lines)
+    else:
+        yield from ranges
+
+
+def _plan_ranges(path: Path, on_read, batch_lines: int) -> Iterator[FileRange] | None:
+    """Return the FileRanges of a plain JSON-lines file; None for a gzipped file or a JSON document."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(READ_CHUNK_BYTES)
+            if head.startswith(GZIP_MAGIC):
+                return None
+            # The first non-blank line decides, as in read_batches; a line
+            # longer than the chunk is a pretty-printed document's, never a
+            # work's, and falls to that reader too.
+            first = next((line.strip() for line in head.split(b"\n")[:-1] if line.strip()), None)
+            if first is None and head.strip():
+                return None
+    except OSError:
+        return None
+    if first is not None and not _is_json(first):
+        return None
+    return _ranges(path, on_read, batch_lines)
+
+
+def _ranges(path: Path, on_read, batch_lines: int) -> Iterator[FileRange]:
+    name = str(path)
+    start = 0  # byte offset where the open range begins
+    first_line = 1
+    lines = 0  # complete lines in the open range
+    offset = 0  # byte offset of `chunk`
+    with path.open("rb") as handle:
+        while chunk := handle.read(READ_CHUNK_BYTES):
+            if on_read:
+                on_read(len(chunk))
+            newline = chunk.find(b"\n")
+            while newline >= 0:
+                lines += 1
+                if lines == batch_lines:
+                    end = offset + newline + 1
+                    yield FileRange(name, start, end, first_line)
+                    start, first_line, lines = end, first_line + batch_lines, 0
+                newline = chunk.find(b"\n", newline + 1)
+            offset += len(chunk)
+    if offset > start:
+        yield FileRange(name, start, offset, first_line)
+
+
 def _is_json(line: bytes) -> bool:
     try:
         orjson.loads(line)
@@ -170,7 +253,7 @@ def _read_document(name: str, first: tuple[int, bytes], lines) -> LineBatch:
         batch = LineBatch(name, lines=rest)
         batch.records.append(RawRecord(name, first[0], error=f"invalid JSON: {error}"))
         return batch
-    return LineBatch(name, records=list(_entities(document, name, first[0], b"")))
+    return LineBatch(name, records=list(_entities(document, name, first[0])))
 
 
 def decode_lines(file: str, lines: list[tuple[int, bytes]]) -> Iterator[RawRecord]:
@@ -178,43 +261,45 @@ def decode_lines(file: str, lines: list[tuple[int, bytes]]) -> Iterator[RawRecor
     for number, line in lines:
         work = decode_work_line(line)
         if work is not None:
-            yield RawRecord(file, number, data=work, raw=line)
+            yield RawRecord(file, number, data=work)
             continue
         try:
             document = orjson.loads(line)
         except orjson.JSONDecodeError as error:
             yield RawRecord(file, number, error=f"invalid JSON: {error}")
             continue
-        yield from _entities(document, file, number, line)
+        yield from _entities(document, file, number)
 
 
 def read_records(path: Path, on_read: Callable[[int], object] | None = None) -> Iterator[RawRecord]:
     """Yield the records of one file in file order; unreadable parts come back as errors."""
-    for batch in read_batches(path, on_read):
+    for batch in plan_batches(path, on_read):
         yield from batch_records(batch)
 
 
-def batch_records(batch: LineBatch) -> Iterator[RawRecord]:
+def batch_records(batch: LineBatch | FileRange) -> Iterator[RawRecord]:
     """Yield the records of a batch in file order."""
+    if isinstance(batch, FileRange):
+        batch = batch.read()
     decoded = list(decode_lines(batch.file, batch.lines))
     yield from sorted([*decoded, *batch.records], key=lambda record: record.line)
 
 
-def _entities(document, file: str, line: int, raw: bytes) -> Iterator[RawRecord]:
+def _entities(document, file: str, line: int) -> Iterator[RawRecord]:
     if isinstance(document, dict) and isinstance(document.get("results"), list):
         for item in document["results"]:
-            yield _entity(item, file, line, b"")
+            yield _entity(item, file, line)
     elif isinstance(document, list):
         for item in document:
-            yield _entity(item, file, line, b"")
+            yield _entity(item, file, line)
     else:
-        yield _entity(document, file, line, raw)
+        yield _entity(document, file, line)
 
 
-def _entity(item, file: str, line: int, raw: bytes) -> RawRecord:
+def _entity(item, file: str, line: int) -> RawRecord:
     if not isinstance(item, dict):
         return RawRecord(file, line, error=f"expected a JSON object, found {type(item).__name__}")
-    return RawRecord(file, line, data=item, raw=raw)
+    return RawRecord(file, line, data=item)
 
 
 def _truncated(name: str, error: TruncatedInput) -> RawRecord:

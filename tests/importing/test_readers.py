@@ -4,7 +4,14 @@ import gzip
 
 import orjson
 
-from profiles.importing.readers import read_records
+from profiles.importing.readers import (
+    FileRange,
+    LineBatch,
+    batch_records,
+    plan_batches,
+    read_batches,
+    read_records,
+)
 from tests.importing.conftest import EDGE_CASES, SEED_WORKS, read_lines, write_lines
 
 
@@ -18,7 +25,6 @@ def test_json_lines_read_in_order():
     assert _ids(records) == ["https://openalex.org/W9900000001", "https://openalex.org/W9900000002"]
     assert [record.line for record in records] == [1, 2]
     assert all(not record.error for record in records)
-    assert records[0].raw == read_lines(SEED_WORKS)[0]
 
 
 def test_gzip_detected_by_magic_bytes(tmp_path):
@@ -167,3 +173,42 @@ def test_progress_reports_bytes_read():
     list(read_records(EDGE_CASES, on_read=total.append))
 
     assert sum(total) == EDGE_CASES.stat().st_size
+
+
+def test_plain_lines_planned_as_ranges_of_whole_lines(tmp_path):
+    path = tmp_path / "works.jsonl"
+    path.write_bytes(b'{"id": 1}\n\n{"id": 2}\r\n{"id": 3}\n{"id": 4}')
+
+    batches = list(plan_batches(path, batch_lines=2))
+
+    assert [(batch.start, batch.end, batch.first_line) for batch in batches] == [(0, 11, 1), (11, 32, 3), (32, 41, 5)]
+    assert [batch.read().lines for batch in batches] == [
+        [(1, b'{"id": 1}')],
+        [(3, b'{"id": 2}'), (4, b'{"id": 3}')],
+        [(5, b'{"id": 4}')],
+    ]
+
+
+def test_ranges_read_the_same_records_as_lines(tmp_path):
+    lines = [*read_lines(SEED_WORKS), b"{not json", b"", b"[1, 2]", *read_lines(SEED_WORKS)]
+    path = write_lines(tmp_path / "works.jsonl", lines)
+
+    ranged = [record for batch in plan_batches(path, batch_lines=3) for record in batch_records(batch)]
+    streamed = [record for batch in read_batches(path, batch_lines=3) for record in batch_records(batch)]
+
+    assert all(isinstance(batch, FileRange) for batch in plan_batches(path, batch_lines=3))
+    assert [(record.line, record.error, record.data) for record in ranged] == [
+        (record.line, record.error, record.data) for record in streamed
+    ]
+    assert [record.line for record in ranged if record.error] == [3, 5, 5]
+
+
+def test_gzip_and_documents_planned_as_line_batches(tmp_path):
+    gzipped = tmp_path / "works.jsonl.gz"
+    gzipped.write_bytes(gzip.compress(SEED_WORKS.read_bytes()))
+    document = tmp_path / "work.json"
+    document.write_bytes(orjson.dumps(orjson.loads(read_lines(SEED_WORKS)[0]), option=orjson.OPT_INDENT_2))
+
+    for path in (gzipped, document):
+        assert all(isinstance(batch, LineBatch) for batch in plan_batches(path))
+    assert [record.line for batch in plan_batches(document) for record in batch_records(batch)] == [1]
