@@ -220,8 +220,13 @@ def _write_stubs(cursor, kind: str, rows: dict[str, tuple]) -> dict[str, int]:
         INSERT INTO {spec.table} ({copied}, {", ".join(spec.defaults)})
         SELECT {copied}, {", ".join(spec.defaults.values())} FROM import_stage_{kind}
         ON CONFLICT (openalex_id) DO NOTHING
+        RETURNING openalex_id, id
         """
     )
+    keys = dict(cursor.fetchall())
+    existing = [openalex_id for openalex_id in rows if openalex_id not in keys]
+    if not existing:
+        return keys
     if kind == "researcher":
         cursor.execute(
             """
@@ -230,8 +235,9 @@ def _write_stubs(cursor, kind: str, rows: dict[str, tuple]) -> dict[str, int]:
             WHERE r.openalex_id = s.openalex_id AND r.orcid = '' AND s.orcid <> ''
             """
         )
-    cursor.execute(f"SELECT s.openalex_id, t.id FROM import_stage_{kind} s JOIN {spec.table} t USING (openalex_id)")
-    return dict(cursor.fetchall())
+    cursor.execute(f"SELECT openalex_id, id FROM {spec.table} WHERE openalex_id = ANY(%s)", [existing])
+    keys.update(cursor.fetchall())
+    return keys
 
 
 # Works ----------------------------------------------------------------------

@@ -223,6 +223,34 @@ def test_worker_processes_store_same_rows(tmp_path):
     assert _stored_values() == expected
 
 
+@pytest.mark.parametrize("known_limit", [writer.MAX_KNOWN_ROWS, 1])
+def test_ids_known_from_earlier_batches(tmp_path, monkeypatch, known_limit):
+    # One work per batch: the author's second and third works find its key
+    # in KnownRows (or, with a limit of 1, in the database again), and the
+    # ORCID iD printed only on the second still reaches the researcher.
+    monkeypatch.setattr(importing, "BATCH_SIZE", 1)
+    monkeypatch.setattr(writer, "MAX_KNOWN_ROWS", known_limit)
+    template = orjson.loads(read_lines(SEED_WORKS)[0])
+    lines = []
+    for number, orcid in enumerate([None, "https://orcid.org/0000-0002-1825-0097", None]):
+        authorship = template["authorships"][0] | {
+            "author": {"id": "https://openalex.org/A9800000001", "display_name": "Ada Lovelace", "orcid": orcid}
+        }
+        work_id = f"https://openalex.org/W980000000{number}"
+        lines.append(
+            orjson.dumps(template | {"id": work_id, "ids": {"openalex": work_id}, "authorships": [authorship]})
+        )
+    path = write_lines(tmp_path / "works.jsonl", lines)
+
+    run = run_import([path], progress=False)
+
+    assert run.records_created == 3
+    ada = _researcher("A9800000001")
+    assert (ada.orcid, ada.works_count) == ("0000-0002-1825-0097", 3)
+    assert Researcher.objects.filter(display_name="Ada Lovelace").count() == 1
+    assert Authorship.objects.filter(researcher=ada).count() == 3
+
+
 # Rejections -----------------------------------------------------------------
 
 
