@@ -151,7 +151,8 @@ def recompute_researchers(researcher_ids: Iterable[int]) -> int:
     database connections working at once, one thread each: PostgreSQL runs
     the aggregation of one statement in one process, so a single connection
     leaves the other cores idle. Inside a transaction the work stays on the
-    caller's connection, the only one that sees the rows written so far.
+    caller's connection, because only that connection can read the rows the
+    transaction has written.
     """
     ids = sorted(set(researcher_ids))
     parallel = len(ids) >= PARALLEL_FROM_RESEARCHERS and not connection.in_atomic_block
@@ -169,7 +170,7 @@ def recompute_researchers(researcher_ids: Iterable[int]) -> int:
 
 
 def _recompute_batch_on_own_connection(ids: list[int]) -> None:
-    # Django opens one connection per thread; close it before the thread ends.
+    # Django opens one connection per thread, so close it before the thread ends.
     try:
         _recompute_batch(ids)
     finally:
@@ -205,7 +206,8 @@ def _recompute_batch(ids: list[int]) -> None:
                 changed.append((researcher_id, *fresh))
         if changed:
             cursor.execute(_CREATE_CHANGED)
-            # Rows go at commit; a batch inside a caller's transaction finds its predecessor's.
+            # ON COMMIT DELETE ROWS empties the table only at commit, and a second
+            # batch inside the caller's transaction would find the first one's rows.
             cursor.execute("TRUNCATE recompute_changed")
             with cursor.copy(f"COPY recompute_changed ({', '.join(_CHANGED_COLUMNS)}) FROM STDIN") as copy:
                 for values in changed:

@@ -200,9 +200,8 @@ def _plan_ranges(path: Path, on_read, batch_lines: int) -> Iterator[FileRange] |
             head = handle.read(READ_CHUNK_BYTES)
             if head.startswith(GZIP_MAGIC):
                 return None
-            # The first non-blank line decides, as in read_batches; a line
-            # longer than the chunk is a pretty-printed document's, never a
-            # work's, and falls to that reader too.
+            # The first non-blank line decides, as in read_batches. When the
+            # first chunk holds no whole line, read_batches reads the file.
             first = next((line.strip() for line in head.split(b"\n")[:-1] if line.strip()), None)
             if first is None and head.strip():
                 return None

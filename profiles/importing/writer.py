@@ -142,8 +142,8 @@ def _stub_values(kind: str, row) -> tuple:
     return (row.openalex_id, row.orcid, row.display_name[:500], row.search_name)
 
 
-# KnownRows forgets everything once one kind holds this many ids, which
-# bounds an import's memory (about 150 bytes per id, an estimate).
+# KnownRows is cleared once one kind reaches this many ids. That bounds an
+# import's memory (about 150 bytes per id, an estimate).
 MAX_KNOWN_ROWS = 1_000_000
 
 
@@ -153,9 +153,10 @@ class KnownRows:
 
     Authors recur across the works of a file, and a handful of institutions,
     topics and sources recur in nearly every work. A batch stages and looks
-    up only the OpenAlex ids it finds here for the first time. Rows are
-    never deleted during an import (merges keep both records), so a known
-    key stays valid until the import ends.
+    up only the OpenAlex ids that are not here yet. A known key stays valid
+    while the import runs, because merges keep both records. A row deleted
+    by hand meanwhile makes the next batch that names it fail on a foreign
+    key, and the import stops with that error.
     """
 
     ids: dict[str, dict[str, int]] = field(default_factory=lambda: {kind: {} for kind in _STUB_TABLES})

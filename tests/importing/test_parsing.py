@@ -15,7 +15,7 @@ def _batch():
 
 
 @pytest.mark.parametrize("enabled", [True, False])
-def test_parse_batch_leaves_the_collector_as_it_found_it(enabled):
+def test_parse_batch_restores_gc_state(enabled):
     was_enabled = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:

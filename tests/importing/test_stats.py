@@ -167,7 +167,7 @@ def test_large_sets_split_between_connections(monkeypatch):
     assert dee.auto_summary == "Author of 1 published work indexed from OpenAlex."
 
 
-def test_recompute_inside_a_transaction_stays_on_its_connection(monkeypatch):
+def test_recompute_in_transaction_stays_serial(monkeypatch):
     monkeypatch.setattr(stats, "PARALLEL_FROM_RESEARCHERS", 1)
     ada, bob = _researcher("Ada"), _researcher("Bob")
     _work([ada, bob])
