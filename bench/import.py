@@ -143,7 +143,7 @@ def _empty_tables() -> None:
 
 
 def _server_cpu_seconds() -> float:
-    """CPU time used so far by the PostgreSQL server: the postmaster, its live processes and those it reaped (Linux /proc).
+    """CPU time used so far by the PostgreSQL server: postmaster, live children and reaped children (Linux /proc).
 
     The import's recompute runs on connections of its own that close before
     the measurement ends, and an exited backend's CPU time moves into the
