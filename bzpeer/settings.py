@@ -59,6 +59,19 @@ def env_secret(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def env_site_url(name: str) -> str:
+    """Read a public site address such as https://bzpeer.example.org; "" when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"} or parts.query:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a site address; give the scheme and host only, such as https://bzpeer.example.org."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def redis_database_url(base_url: str, database: int, *, for_celery: bool = False) -> str:
     """Return `base_url` pointed at one numbered Redis database.
 
@@ -87,6 +100,11 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off; set SECRET_KEY or SECRET_KEY_FILE.")
     SECRET_KEY = "development-only-key-never-use-in-production"  # noqa: S105
+
+# The public address that emails link to (claim decisions, new messages).
+# Emails sent without a request have no other way to know it; when it is
+# unset they name the page in words instead.
+SITE_URL = env_site_url("SITE_URL")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

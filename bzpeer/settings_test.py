@@ -13,3 +13,6 @@ os.environ.setdefault("CACHE_KEY_PREFIX", "bzpeer-test")
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", "bzpeer-test")
 
 from bzpeer.settings import *  # noqa: F403
+
+# Emails in tests name pages in words unless a test sets a site address.
+SITE_URL = ""

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from bzpeer.links import site_link
 from bzpeer.ratelimit import count_in_window
 from claims.models import Conversation, Message
 from profiles.models import Researcher
@@ -114,7 +115,12 @@ def _notify_recipient(message: Message) -> None:
         logger.warning("Message %s sent, but user %s has no email address", message.pk, recipient.pk)
         return
     sender_profile = conversation.other_researcher(recipient)
-    context = {"conversation": conversation, "message": message, "sender_profile": sender_profile}
+    context = {
+        "conversation": conversation,
+        "message": message,
+        "sender_profile": sender_profile,
+        "conversation_link": site_link(conversation.get_absolute_url()),
+    }
     body = render_to_string("claims/email/new_message.txt", context)
     subject = f"[BZPEER] {sender_profile.display_name}: {conversation.subject}"
     send_mail(subject, body, None, [recipient.email])

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from bzpeer.links import site_link
 from claims.evidence import find_evidence, has_verified_email
 from claims.models import Claim, ClaimEvent
 from profiles.models import Authorship, Researcher, VerificationLevel
@@ -246,7 +247,12 @@ def send_decision_email(claim: Claim) -> None:
     if not claim.user.email:
         logger.warning("Claim %s decided, but user %s has no email address", claim.pk, claim.user_id)
         return
-    context = {"claim": claim, "researcher": claim.researcher}
+    context = {
+        "claim": claim,
+        "researcher": claim.researcher,
+        "profile_link": site_link(claim.researcher.get_absolute_url()),
+        "claim_link": site_link(claim.get_absolute_url()),
+    }
     subject = render_to_string("claims/email/decision_subject.txt", context).strip()
     body = render_to_string("claims/email/decision_message.txt", context)
     send_mail(subject, body, None, [claim.user.email])

@@ -78,17 +78,42 @@
       { selector: 'edge[kind = "coauthor"]', style: { width: "mapData(weight, 0, 5, 1, 6)", "line-color": token("--color-border-strong", "#767c84") } },
       { selector: ".is-filtered", style: { display: "none" } },
     ],
-    layout: forceLayout(true),
+    layout: { name: "null" },
   });
   window.bzpeerExplorer = { cy: cy, expand: expand };
 
-  // Cytoscape's force-directed layout; after an expansion it starts from the
-  // current positions, so the drawing keeps its shape.
-  function forceLayout(randomize) {
+  // The force-directed layout starts from positions drawn by a generator
+  // seeded with the centre's id, so a neighbourhood looks the same on every
+  // visit. Cytoscape's cose layout adds no randomness of its own when it
+  // does not randomize the start.
+  var random = seededRandom(String(data.center));
+  cy.nodes().positions(function () {
+    return { x: random() * 800, y: random() * 600 };
+  });
+  cy.layout(forceLayout()).run();
+
+  // Mulberry32, a 32-bit pseudo-random generator, seeded with a string hash.
+  function seededRandom(text) {
+    var state = 0;
+    for (var index = 0; index < text.length; index++) {
+      state = (Math.imul(state, 31) + text.charCodeAt(index)) | 0;
+    }
+    return function () {
+      state = (state + 0x6d2b79f5) | 0;
+      var mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+      mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+      return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  // Cytoscape's force-directed layout. It always starts from the current
+  // positions: the seeded ones at first, after an expansion the drawing so
+  // far, which then keeps its shape.
+  function forceLayout() {
     return {
       name: "cose",
       animate: false,
-      randomize: randomize,
+      randomize: false,
       fit: true,
       padding: 24,
       nodeRepulsion: function () {
@@ -217,7 +242,7 @@
         });
         node.addClass("is-expanded");
         if (added > 0) {
-          cy.layout(forceLayout(false)).run();
+          cy.layout(forceLayout()).run();
         }
         if (form) {
           applyFilters();

@@ -67,6 +67,7 @@ def test_deploy_check_is_clean_in_production():
         DEBUG="0",
         SECRET_KEY="a-production-secret-key-that-is-long-and-random-enough-for-the-deploy-check",
         ALLOWED_HOSTS="bzpeer.example",
+        SITE_URL="https://bzpeer.example",
         DATABASE_URL="postgres://bzpeer@db.internal:5432/bzpeer",
         REDIS_URL="redis://cache.internal:6379/0",
     )
@@ -80,3 +81,12 @@ def test_deploy_check_is_clean_in_production():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_without_site_url(settings):
+    from claims.checks import check_site_url
+
+    settings.SITE_URL = ""
+    assert [warning.id for warning in check_site_url(None)] == ["claims.W001"]
+    settings.SITE_URL = "https://bzpeer.example"
+    assert check_site_url(None) == []

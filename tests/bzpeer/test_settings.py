@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from bzpeer.settings import env_bool, env_int, env_list, env_secret, redis_database_url
+from bzpeer.settings import env_bool, env_int, env_list, env_secret, env_site_url, redis_database_url
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -29,6 +29,27 @@ def test_env_int_rejects_text(monkeypatch):
     monkeypatch.setenv("BZPEER_NUMBER", "ten")
     with pytest.raises(ImproperlyConfigured, match=r"BZPEER_NUMBER='ten' is not an integer"):
         env_int("BZPEER_NUMBER", 3)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("", ""),
+        ("https://bzpeer.example.org", "https://bzpeer.example.org"),
+        (" https://bzpeer.example.org/ ", "https://bzpeer.example.org"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+    ],
+)
+def test_env_site_url_keeps_scheme_and_host(monkeypatch, raw, expected):
+    monkeypatch.setenv("SITE_URL", raw)
+    assert env_site_url("SITE_URL") == expected
+
+
+@pytest.mark.parametrize("raw", ["bzpeer.example.org", "ftp://bzpeer.example.org", "https://example.org/bzpeer"])
+def test_env_site_url_rejects_other_values(monkeypatch, raw):
+    monkeypatch.setenv("SITE_URL", raw)
+    with pytest.raises(ImproperlyConfigured, match=r"is not a site address; give the scheme and host only"):
+        env_site_url("SITE_URL")
 
 
 def test_env_list_splits_and_trims(monkeypatch):

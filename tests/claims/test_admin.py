@@ -175,6 +175,29 @@ def test_reject_from_review_page(staff_client, reviewer, claimant, researcher, d
     assert "rejected" in mail.outbox[0].subject
 
 
+def test_decision_email_links_to_profile(
+    settings, staff_client, claimant, researcher, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://bzpeer.example.org"
+    claim = make_claim(claimant, researcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(review_url(claim), {"decision": "approve", "reason": "Staff page lists the works."})
+
+    body = mail.outbox[0].body
+    assert f"from the profile page: https://bzpeer.example.org/researchers/{researcher.pk}/." in body
+    assert f"Its history: https://bzpeer.example.org{claim.get_absolute_url()}" in body
+
+
+def test_decision_email_without_site_url(staff_client, claimant, researcher, django_capture_on_commit_callbacks):
+    claim = make_claim(claimant, researcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(review_url(claim), {"decision": "reject", "reason": "The page names someone else."})
+
+    body = mail.outbox[0].body
+    assert "You can submit a new claim with more evidence from the profile page: a link" in body
+    assert "http" not in body
+
+
 def test_decision_without_reason_refused(staff_client, claimant, researcher):
     claim = make_claim(claimant, researcher)
     response = staff_client.post(review_url(claim), {"decision": "approve", "reason": ""})

@@ -57,6 +57,20 @@ def test_invitation_creates_conversation(client, other_user, claimant, profiles,
     assert "Shall we compare notes?" in mail.outbox[-1].body
 
 
+def test_message_email_links_to_conversation(
+    settings, client, other_user, profiles, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://bzpeer.example.org"
+    _mine, theirs = profiles
+    client.force_login(other_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(start_url(theirs), {"subject": "Shared sea ice data", "body": "Shall we compare notes?"})
+
+    conversation = Conversation.objects.get()
+    expected = f"To reply, open the conversation: https://bzpeer.example.org{conversation.get_absolute_url()}"
+    assert expected in mail.outbox[-1].body
+
+
 def test_reply_by_recipient(client, other_user, claimant, profiles, django_assert_max_num_queries):
     _, theirs = profiles
     conversation = conversations.start_conversation(other_user, theirs, subject="Data", body="Hello Ada.")

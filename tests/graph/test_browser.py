@@ -87,3 +87,16 @@ def test_explorer_expands_clicked_person(page, network, screenshot_path):
     assert page.locator("#explorer-details a").get_attribute("href") == f"/researchers/{dee.pk}/"
     # Cytoscape.js injects no inline style the CSP would block.
     assert console == []
+
+
+def test_explorer_draws_same_layout_each_visit(page, network):
+    ada = network["ada"]
+    positions = "Object.fromEntries(window.bzpeerExplorer.cy.nodes().map(n => [n.id(), n.position()]))"
+    drawings = []
+    for _visit in range(2):
+        page.goto(f"/researchers/{ada.pk}/explorer/")
+        wait_until(page, "window.bzpeerExplorer !== undefined && window.bzpeerExplorer.cy.nodes().length > 0")
+        drawings.append(page.evaluate(positions))
+
+    assert len(drawings[0]) > 3
+    assert drawings[0] == drawings[1]

@@ -94,6 +94,9 @@ class Command(BaseCommand):
         port = _free_port(host, options["port"])
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
+        base = f"http://{host}:{port}"
+        # Emails the web server and the worker send link to this address.
+        os.environ.setdefault("SITE_URL", base)
         self._start("web", [python, manage, "runserver", f"{host}:{port}", "--noreload"])
         self._start(
             "worker", [python, "-m", "celery", "-A", "bzpeer", "worker", "--loglevel", "INFO", "--concurrency", "2"]
@@ -103,7 +106,6 @@ class Command(BaseCommand):
             self.stdout.write("Importing the co-authorship network sample in the background (about 30 seconds).")
             self._start("network import", [python, manage, "import_openalex", "--no-progress", str(network)])
 
-        base = f"http://{host}:{port}"
         sample = Researcher.objects.filter(display_name=SAMPLE_PROFILE_NAME).order_by("id").first()
         self.stdout.write(self.style.SUCCESS(f"\nBZPEER is running at {base}/"))
         if sample:
