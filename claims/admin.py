@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,7 +24,7 @@ from django.utils.timesince import timesince
 from claims import services
 from claims.evidence import email_matches_domains, find_evidence, institution_domains
 from claims.forms import ReviewDecisionForm
-from claims.models import Claim, ClaimEvent
+from claims.models import Claim, ClaimEvent, Conversation, Message
 
 logger = logging.getLogger(__name__)
 
@@ -291,6 +291,87 @@ class ClaimEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    fields = ["created_at", "sender", "body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["created_at", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    """Conversations between claimed researchers, read-only, for staff who handle abuse reports.
+
+    Django's model permissions decide who can read them ("Can view
+    conversation" and "Can view message") and who can delete a conversation
+    or, under Messages, a single message.
+    """
+
+    list_display = ["subject", "initiator_researcher", "recipient_researcher", "message_count", "updated_at"]
+    list_select_related = ["initiator_researcher", "recipient_researcher"]
+    search_fields = [
+        "subject",
+        "initiator__email",
+        "recipient__email",
+        "initiator_researcher__display_name",
+        "recipient_researcher__display_name",
+    ]
+    date_hierarchy = "updated_at"
+    ordering = ["-updated_at", "-pk"]
+    fields = [
+        "subject",
+        "initiator",
+        "initiator_researcher",
+        "recipient",
+        "recipient_researcher",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    inlines = [MessageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(message_total=Count("messages"))
+
+    @admin.display(description="Messages", ordering="message_total")
+    def message_count(self, conversation):
+        return conversation.message_total
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """Single messages, to find and remove one that breaks the rules; read-only otherwise."""
+
+    list_display = ["created_at", "conversation", "sender", "excerpt"]
+    list_select_related = ["conversation", "sender"]
+    search_fields = ["body", "sender__email", "conversation__subject"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
+    fields = ["conversation", "sender", "created_at", "body"]
+    readonly_fields = fields
+
+    @admin.display(description="Message")
+    def excerpt(self, message):
+        return message.body if len(message.body) <= 80 else f"{message.body[:79]}…"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
