@@ -383,6 +383,8 @@ CONTENT_SECURITY_POLICY = {
 # Internationalization ------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# locale/en rewords django-allauth's strings in the site's sentence case.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -55,6 +55,14 @@ def heading(page) -> str:
     return " ".join(page.find("h1").get_text().split())
 
 
+def title(page) -> str:
+    return " ".join(page.title.get_text().split())
+
+
+def flash_messages(page) -> list[str]:
+    return [text_of(message) for message in page.select(".messages .message")]
+
+
 def text_of(element) -> str:
     return " ".join(element.get_text().split())
 
@@ -115,7 +123,9 @@ def test_email_page_lists_addresses(member_client, django_assert_max_num_queries
     card = card_of(page)
     assert_no_default_markup(card)
 
-    assert heading(page) == "Email Addresses"
+    assert heading(page) == "Email addresses"
+    assert title(page) == "Email addresses · BZPEER"
+    assert [text_of(h2) for h2 in card.find_all("h2")] == ["Add email address"]
     rows = {text_of(row).split()[0]: row for row in card.select(".form-field-choice")}
     assert set(rows) == {"claimant@example.org", "second@example.org"}
 
@@ -134,10 +144,10 @@ def test_email_page_lists_addresses(member_client, django_assert_max_num_queries
 def test_email_page_buttons_use_site_classes(member_client):
     card = card_of(read_page(member_client.get(reverse("account_email"))))
 
-    assert button(card, "Make Primary")["class"] == ["button"]
-    assert button(card, "Re-send Verification")["class"] == ["button", "button-secondary"]
+    assert button(card, "Make primary")["class"] == ["button"]
+    assert button(card, "Re-send verification")["class"] == ["button", "button-secondary"]
     assert button(card, "Remove")["class"] == ["button", "button-danger"]
-    assert button(card, "Add Email")["class"] == ["button"]
+    assert button(card, "Add email")["class"] == ["button"]
     assert button(card, "Remove")["name"] == "action_remove"
 
 
@@ -155,8 +165,9 @@ def test_email_page_adds_address(member_client, member, mailoutbox):
     response = member_client.post(reverse("account_email"), {"action_add": "", "email": "third@example.org"})
     assert response.status_code == 302
 
-    card = card_of(read_page(member_client.get(reverse("account_email"))))
-    assert "third@example.org" in text_of(card)
+    page = read_page(member_client.get(reverse("account_email")))
+    assert "Confirmation email sent to third@example.org." in flash_messages(page)
+    assert "third@example.org" in text_of(card_of(page))
     assert EmailAddress.objects.filter(user=member, email="third@example.org", verified=False).exists()
 
 
@@ -165,11 +176,27 @@ def test_password_change_page_form(member_client):
     card = card_of(page)
     assert_no_default_markup(card)
 
-    assert heading(page) == "Change Password"
+    assert heading(page) == "Change password"
     labels = [text_of(label) for label in card.select(".form-field label")]
-    assert labels == ["Current Password", "New Password", "New Password (again)"]
-    assert button(card, "Change Password")["class"] == ["button"]
+    assert labels == ["Current password", "New password", "New password (again)"]
+    assert button(card, "Change password")["class"] == ["button"]
     assert page.select_one('nav a[aria-current="page"]').get_text() == "Password"
+
+
+def test_password_set_page_form(client, member):
+    """A user who signed up through ORCID has no password until they set one."""
+    member.set_unusable_password()
+    member.save(update_fields=["password"])
+    client.force_login(member)
+    page = read_page(client.get(reverse("account_set_password")))
+    card = card_of(page)
+    assert_no_default_markup(card)
+
+    assert heading(page) == "Set password"
+    assert title(page) == "Set password · BZPEER"
+    labels = [text_of(label) for label in card.select(".form-field label")]
+    assert labels == ["Password", "Password (again)"]
+    assert button(card, "Set password")["class"] == ["button"]
 
 
 def test_password_change_wrong_current_password(member_client):
@@ -189,14 +216,14 @@ def test_password_reset_pages(client, claimant, mailoutbox):
     page = read_page(client.get(reverse("account_reset_password")))
     card = card_of(page)
     assert_no_default_markup(card)
-    assert heading(page) == "Password Reset"
-    assert button(card, "Reset My Password")["class"] == ["button"]
+    assert heading(page) == "Password reset"
+    assert button(card, "Reset my password")["class"] == ["button"]
 
     response = client.post(reverse("account_reset_password"), {"email": "claimant@example.org"})
     assert response.url == reverse("account_reset_password_done")
     page = read_page(client.get(response.url))
     assert_no_default_markup(card_of(page))
-    assert heading(page) == "Password Reset"
+    assert heading(page) == "Password reset"
     assert "We have sent you an email." in text_of(page.find("main"))
 
     key_url = re.search(r"http://testserver(/accounts/password/reset/key/[^\s]+/)", mailoutbox[0].body).group(1)
@@ -204,15 +231,15 @@ def test_password_reset_pages(client, claimant, mailoutbox):
     page = read_page(client.get(set_password_url))
     card = card_of(page)
     assert_no_default_markup(card)
-    assert heading(page) == "Change Password"
-    assert [text_of(label) for label in card.select(".form-field label")] == ["New Password", "New Password (again)"]
+    assert heading(page) == "Change password"
+    assert [text_of(label) for label in card.select(".form-field label")] == ["New password", "New password (again)"]
     assert button(card, "Cancel")["class"] == ["link-button"]
     assert button(card, "Cancel")["form"] == "logout-from-stage"
 
     response = client.post(set_password_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     page = read_page(client.get(response.url))
     assert_no_default_markup(card_of(page))
-    assert heading(page) == "Change Password"
+    assert heading(page) == "Change password"
     assert "Your password is now changed." in text_of(page.find("main"))
 
 
@@ -220,7 +247,7 @@ def test_password_reset_bad_key_page(client, claimant):
     page = read_page(client.get(reverse("account_reset_password_from_key", args=["1", "not-a-key"])))
 
     assert_no_default_markup(card_of(page))
-    assert heading(page) == "Bad Token"
+    assert heading(page) == "Bad token"
     assert page.select_one(".card a")["href"] == reverse("account_reset_password")
 
 
@@ -242,7 +269,7 @@ def test_email_confirm_page(client, member):
     card = card_of(page)
     assert_no_default_markup(card)
 
-    assert heading(page) == "Confirm Email Address"
+    assert heading(page) == "Confirm email address"
     assert "second@example.org" in text_of(card)
     assert button(card, "Confirm")["class"] == ["button"]
     assert "stacked-form" in card.find("form")["class"]
@@ -252,7 +279,7 @@ def test_email_confirm_invalid_key(client, member):
     page = read_page(client.get(reverse("account_confirm_email", args=["not-a-key"])))
 
     assert_no_default_markup(card_of(page))
-    assert heading(page) == "Confirm Email Address"
+    assert heading(page) == "Confirm email address"
     assert "This email confirmation link expired or is invalid." in text_of(page.find("main"))
 
 
@@ -261,11 +288,27 @@ def test_reauthenticate_page_hides_label_visually(member_client):
     card = card_of(page)
     assert_no_default_markup(card)
 
-    assert heading(page) == "Confirm Access"
+    assert heading(page) == "Confirm access"
     label = card.select_one(".form-field label")
     assert text_of(label) == "Password"
     assert label["class"] == ["visually-hidden"]
     assert button(card, "Confirm")["class"] == ["button"]
+
+
+def test_reauthenticate_by_code_pages(member_client, mailoutbox):
+    page = read_page(member_client.get(reverse("account_request_reauthentication_code")))
+    card = card_of(page)
+    assert_no_default_markup(card)
+    assert heading(page) == "Confirm access"
+    assert button(card, "Request code")["class"] == ["button"]
+
+    response = member_client.post(
+        reverse("account_request_reauthentication_code"), {"recipient": "claimant@example.org"}
+    )
+    page = read_page(member_client.get(response.url))
+    assert_no_default_markup(card_of(page))
+    assert heading(page) == "Enter sign-in code"
+    assert mailoutbox[0].subject == "[BZPEER] Sign-in code"
 
 
 def test_reauthenticate_wrong_password(member_client):
@@ -275,6 +318,38 @@ def test_reauthenticate_wrong_password(member_client):
     assert text_of(card.select_one(".form-field-invalid .form-error")) == "Incorrect password."
 
 
+def test_logout_page_says_log_out(member_client):
+    page = read_page(member_client.get(reverse("account_logout")))
+    card = card_of(page)
+    assert_no_default_markup(card)
+
+    assert heading(page) == "Log out"
+    assert title(page) == "Log out · BZPEER"
+    assert "Are you sure you want to log out?" in text_of(card)
+    assert button(card, "Log out")["class"] == ["button"]
+
+
+def test_logout_shows_flash_message(member_client):
+    page = read_page(member_client.post(reverse("account_logout"), follow=True))
+
+    assert "You have logged out." in flash_messages(page)
+
+
+def test_login_shows_flash_with_address(client, claimant):
+    response = client.post(
+        reverse("account_login"), {"login": "claimant@example.org", "password": factories.PASSWORD}, follow=True
+    )
+
+    assert flash_messages(read_page(response)) == ["Successfully logged in as claimant@example.org."]
+
+
+def test_login_page_remember_me_label(client):
+    page = read_page(client.get(reverse("account_login")))
+
+    labels = [text_of(label) for label in page.select("main .form-field label")]
+    assert labels == ["Email", "Password", "Remember me"]
+
+
 @ORCID_CONFIGURED
 def test_connections_page_lists_orcid(member_client, member):
     SocialAccount.objects.create(user=member, provider="orcid", uid="0000-0002-1642-628X")
@@ -282,7 +357,9 @@ def test_connections_page_lists_orcid(member_client, member):
     card = card_of(page)
     assert_no_default_markup(card)
 
-    assert heading(page) == "Account Connections"
+    assert heading(page) == "Account connections"
+    assert "You can log in to your account using any of the following third-party accounts:" in text_of(card)
+    assert [text_of(h2) for h2 in card.find_all("h2")] == ["Add a third-party account"]
     row = card.select_one(".form-field-choice")
     assert row.find("input", type="radio")["name"] == "account"
     assert text_of(row.select_one(".badge")) == "Orcid.org"
@@ -295,6 +372,16 @@ def test_connections_page_lists_orcid(member_client, member):
     assert form["action"].startswith(reverse("orcid_login"))
     assert "process=connect" in form["action"]
     assert form.find("input", attrs={"name": "csrfmiddlewaretoken"}) is not None
+
+
+@ORCID_CONFIGURED
+def test_orcid_login_page_says_log_in(client):
+    page = read_page(client.get(reverse("orcid_login")))
+    card = card_of(page)
+
+    assert title(page) == "Log in · BZPEER"
+    assert heading(page) == "Log in via Orcid.org"
+    assert "You are about to log in using a third-party account from Orcid.org." in text_of(card)
 
 
 def test_connections_page_without_accounts(member_client):
@@ -311,10 +398,11 @@ def test_mfa_index_without_authenticator(member_client, django_assert_max_num_qu
     card = card_of(page)
     assert_no_default_markup(card)
 
-    assert heading(page) == "Two-Factor Authentication"
+    assert heading(page) == "Two-factor authentication"
+    assert title(page) == "Two-factor authentication · BZPEER"
     panels = {text_of(panel.find("h2")): panel for panel in card.select("section.account-panel")}
-    assert list(panels) == ["Authenticator App", "Recovery Codes"]
-    activate = button(panels["Authenticator App"], "Activate")
+    assert list(panels) == ["Authenticator app", "Recovery codes"]
+    activate = button(panels["Authenticator app"], "Activate")
     assert activate.name == "a"
     assert activate["class"] == ["button"]
     assert activate["href"] == reverse("mfa_activate_totp")
@@ -327,8 +415,8 @@ def test_mfa_index_with_authenticator(member_client, member):
     assert_no_default_markup(card)
 
     panels = {text_of(panel.find("h2")): panel for panel in card.select("section.account-panel")}
-    assert "Authentication using an authenticator app is active." in text_of(panels["Authenticator App"])
-    assert button(panels["Authenticator App"], "Deactivate")["class"] == ["button", "button-danger"]
+    assert "Authentication using an authenticator app is active." in text_of(panels["Authenticator app"])
+    assert button(panels["Authenticator app"], "Deactivate")["class"] == ["button", "button-danger"]
 
 
 def test_totp_activate_page(verified_client):
@@ -336,7 +424,7 @@ def test_totp_activate_page(verified_client):
     card = card_of(page)
     assert_no_default_markup(card)
 
-    assert heading(page) == "Activate Authenticator App"
+    assert heading(page) == "Activate authenticator app"
     qr_code = card.select_one("img.qr-code")
     assert qr_code["src"].startswith("data:image/svg+xml")
     secret = card.find("input", id="authenticator_secret")
@@ -364,7 +452,7 @@ def test_totp_deactivate_page(verified_client, claimant):
     card = card_of(page)
     assert_no_default_markup(card)
 
-    assert heading(page) == "Deactivate Authenticator App"
+    assert heading(page) == "Deactivate authenticator app"
     assert button(card, "Deactivate")["class"] == ["button", "button-danger"]
 
 
@@ -375,7 +463,7 @@ def test_recovery_codes_pages(verified_client, claimant):
     page = read_page(verified_client.get(reverse("mfa_view_recovery_codes")))
     card = card_of(page)
     assert_no_default_markup(card)
-    assert heading(page) == "Recovery Codes"
+    assert heading(page) == "Recovery codes"
     codes = card.find("textarea", id="recovery_codes")
     assert codes.has_attr("readonly")
     assert len(codes.get_text().split()) == 10
@@ -400,6 +488,6 @@ def test_mfa_authenticate_and_reauthenticate_pages(client, member):
     page = read_page(client.get(reverse("mfa_reauthenticate")))
     card = card_of(page)
     assert_no_default_markup(card)
-    assert heading(page) == "Confirm Access"
+    assert heading(page) == "Confirm access"
     assert text_of(card.select_one(".form-field label.visually-hidden")) == "Code"
     assert button(card, "Confirm")["class"] == ["button"]

@@ -42,6 +42,7 @@ def log_in(page):
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in", exact=True).click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.locator(".messages")).to_contain_text(f"Successfully logged in as {EMAIL}.")
 
 
 def check_page(page, screenshot_path, name, title):
@@ -80,69 +81,71 @@ def test_manage_pages_in_site_design(page, member, screenshot_path):
     log_in(page)
 
     page.goto(reverse("account_email"))
-    check_page(page, screenshot_path, "email", "Email Addresses")
+    check_page(page, screenshot_path, "email", "Email addresses")
     expect(page.locator(".form-field-choice").filter(has_text="second@example.org")).to_contain_text("Unverified")
     assert focus_ring_style(page, "button[name=action_remove]") == "solid"
     # On a phone the three buttons under the email list wrap inside the card.
     page.set_viewport_size({"width": 390, "height": 844})
-    check_page(page, screenshot_path, "email-phone", "Email Addresses")
+    check_page(page, screenshot_path, "email-phone", "Email addresses")
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(reverse("account_change_password"))
-    page.get_by_label("Current Password").fill("not-my-password")
-    page.get_by_label("New Password", exact=True).fill("a-long-and-unusual-passphrase")
-    page.get_by_label("New Password (again)").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Change Password").click()
+    page.get_by_label("Current password").fill("not-my-password")
+    page.get_by_label("New password", exact=True).fill("a-long-and-unusual-passphrase")
+    page.get_by_label("New password (again)").fill("a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Change password").click()
     expect(page.get_by_role("alert")).to_have_text("Please type your current password.")
-    check_page(page, screenshot_path, "password-change-error", "Change Password")
+    check_page(page, screenshot_path, "password-change-error", "Change password")
 
     page.goto(reverse("socialaccount_connections"))
-    check_page(page, screenshot_path, "connections", "Account Connections")
+    check_page(page, screenshot_path, "connections", "Account connections")
     expect(page.get_by_role("button", name="Connect ORCID")).to_be_visible()
 
     address = EmailAddress.objects.get(email="second@example.org")
     page.goto(reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key]))
-    check_page(page, screenshot_path, "email-confirm", "Confirm Email Address")
+    check_page(page, screenshot_path, "email-confirm", "Confirm email address")
 
     page.goto(reverse("account_logout"))
-    check_page(page, screenshot_path, "logout", "Sign Out")
+    check_page(page, screenshot_path, "logout", "Log out")
+    page.locator(".account-card").get_by_role("button", name="Log out").click()
+    expect(page.locator(".messages")).to_contain_text("You have logged out.")
 
 
 def test_two_factor_pages_in_site_design(page, member, screenshot_path):
     log_in(page)
 
     page.goto(reverse("mfa_index"))
-    check_page(page, screenshot_path, "mfa-index", "Two-Factor Authentication")
+    check_page(page, screenshot_path, "mfa-index", "Two-factor authentication")
     page.get_by_role("link", name="Activate").click()
 
-    check_page(page, screenshot_path, "reauthenticate", "Confirm Access")
+    check_page(page, screenshot_path, "reauthenticate", "Confirm access")
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Confirm").click()
 
-    check_page(page, screenshot_path, "totp-activate", "Activate Authenticator App")
+    check_page(page, screenshot_path, "totp-activate", "Activate authenticator app")
     expect(page.locator("img.qr-code")).to_be_visible()
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill("000000")
     page.get_by_role("button", name="Activate").click()
     expect(page.get_by_role("alert")).to_have_text("Incorrect code.")
-    check_page(page, screenshot_path, "totp-activate-error", "Activate Authenticator App")
+    check_page(page, screenshot_path, "totp-activate-error", "Activate authenticator app")
     page.get_by_label("Authenticator code").fill(current_totp_code(secret))
     page.get_by_role("button", name="Activate").click()
 
-    check_page(page, screenshot_path, "recovery-codes", "Recovery Codes")
+    check_page(page, screenshot_path, "recovery-codes", "Recovery codes")
     expect(page.locator("#recovery_codes")).to_be_visible()
 
     page.goto(reverse("mfa_index"))
-    check_page(page, screenshot_path, "mfa-index-active", "Two-Factor Authentication")
+    check_page(page, screenshot_path, "mfa-index-active", "Two-factor authentication")
 
     page.goto(reverse("mfa_generate_recovery_codes"))
-    check_page(page, screenshot_path, "recovery-codes-generate", "Recovery Codes")
+    check_page(page, screenshot_path, "recovery-codes-generate", "Recovery codes")
 
     page.goto(reverse("mfa_deactivate_totp"))
-    check_page(page, screenshot_path, "totp-deactivate", "Deactivate Authenticator App")
+    check_page(page, screenshot_path, "totp-deactivate", "Deactivate authenticator app")
 
     page.goto(reverse("mfa_reauthenticate"))
-    check_page(page, screenshot_path, "mfa-reauthenticate", "Confirm Access")
+    check_page(page, screenshot_path, "mfa-reauthenticate", "Confirm access")
 
     # Log out and in again, and the login now requires a code.
     page.get_by_role("button", name="Log out").click()
@@ -156,21 +159,21 @@ def test_two_factor_pages_in_site_design(page, member, screenshot_path):
 
 def test_password_reset_pages_in_site_design(page, live_server, member, screenshot_path):
     page.goto(reverse("account_reset_password"))
-    check_page(page, screenshot_path, "password-reset", "Password Reset")
+    check_page(page, screenshot_path, "password-reset", "Password reset")
     page.get_by_label("Email").fill(EMAIL)
-    page.get_by_role("button", name="Reset My Password").click()
+    page.get_by_role("button", name="Reset my password").click()
 
-    check_page(page, screenshot_path, "password-reset-done", "Password Reset")
+    check_page(page, screenshot_path, "password-reset-done", "Password reset")
 
     link = re.search(r"http://[^\s]+(/accounts/password/reset/key/[^\s]+/)", mail.outbox[-1].body).group(1)
     page.goto(link)
-    check_page(page, screenshot_path, "password-reset-from-key", "Change Password")
-    page.get_by_label("New Password", exact=True).fill("a-long-and-unusual-passphrase")
-    page.get_by_label("New Password (again)").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Change Password").click()
+    check_page(page, screenshot_path, "password-reset-from-key", "Change password")
+    page.get_by_label("New password", exact=True).fill("a-long-and-unusual-passphrase")
+    page.get_by_label("New password (again)").fill("a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Change password").click()
 
-    check_page(page, screenshot_path, "password-reset-from-key-done", "Change Password")
+    check_page(page, screenshot_path, "password-reset-from-key-done", "Change password")
     expect(page.locator(".account-card")).to_contain_text("Your password is now changed.")
 
     page.goto(reverse("account_reset_password_from_key", args=["1", "not-a-key"]))
-    check_page(page, screenshot_path, "password-reset-bad-key", "Bad Token")
+    check_page(page, screenshot_path, "password-reset-bad-key", "Bad token")

@@ -39,7 +39,7 @@ def test_signup_sends_confirmation_email(client, mailoutbox):
     assert response.url == reverse("account_email_verification_sent")
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["new@example.org"]
-    assert mailoutbox[0].subject.startswith("[BZPEER] ")
+    assert mailoutbox[0].subject == "[BZPEER] Please confirm your email address"
     assert EmailAddress.objects.get(email="new@example.org").verified is False
     assert "_auth_user_id" not in client.session
 
@@ -96,6 +96,7 @@ def test_password_reset_sends_email(client, claimant, mailoutbox):
     response = client.post(reverse("account_reset_password"), {"email": "claimant@example.org"})
     assert response.status_code == 302
     assert mailoutbox[0].to == ["claimant@example.org"]
+    assert mailoutbox[0].subject == "[BZPEER] Password reset email"
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
 
 
