@@ -100,3 +100,18 @@ def test_explorer_draws_same_layout_each_visit(page, network):
 
     assert len(drawings[0]) > 3
     assert drawings[0] == drawings[1]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_slice_swap_moves_nothing_below(page, network, width):
+    ada = network["ada"]
+    page.set_viewport_size({"width": width, "height": 900})
+    below = "Math.round(document.querySelector('#works').getBoundingClientRect().top + window.scrollY)"
+
+    page.goto(f"/researchers/{ada.pk}/")
+    before = page.evaluate(below)
+    page.wait_for_selector("#graph-slot svg.graph-svg")
+    after = page.evaluate(below)
+
+    # The legend and the lists' summary may wrap a little differently from the placeholder's lines.
+    assert abs(after - before) <= 48, (before, after)
