@@ -10,15 +10,18 @@ from profiles.follows import consume_follow_allowance, follow, is_following, unf
 from profiles.models import Researcher
 
 RATE_LIMITED_MESSAGE = "You changed follows too often. Wait a few minutes, then try again."
+OWN_PROFILE_MESSAGE = "This is your own profile, so you cannot follow it."
 
 
 @require_POST
 def toggle_follow(request, researcher_id):
-    researcher = get_object_or_404(Researcher.objects.only("pk", "followers_count", "merged_into"), pk=researcher_id)
+    researcher = get_object_or_404(
+        Researcher.objects.only("pk", "followers_count", "merged_into", "claimed_by"), pk=researcher_id
+    )
     if researcher.merged_into_id is not None:
         # A merged record has no page of its own: follow the record it joined.
         researcher = get_object_or_404(
-            Researcher.objects.only("pk", "followers_count", "merged_into"), pk=researcher.merged_into_id
+            Researcher.objects.only("pk", "followers_count", "merged_into", "claimed_by"), pk=researcher.merged_into_id
         )
     profile_url = researcher.get_absolute_url()
     if not request.user.is_authenticated:
@@ -35,7 +38,12 @@ def toggle_follow(request, researcher_id):
         requested_action = "unfollow" if is_following(request.user, researcher) else "follow"
 
     error = ""
-    if not consume_follow_allowance(request.user):
+    if requested_action == "follow" and researcher.claimed_by_id == request.user.pk:
+        # Owners would count among their own followers; unfollowing stays
+        # possible for a follow made before the claim.
+        error = OWN_PROFILE_MESSAGE
+        following = is_following(request.user, researcher)
+    elif not consume_follow_allowance(request.user):
         error = RATE_LIMITED_MESSAGE
         following = is_following(request.user, researcher)
     elif requested_action == "follow":

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from profiles import follows
 from profiles.models import Follow, Researcher
+from tests.claims.test_conversations import own
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,38 @@ def test_follow_of_merged_record_follows_target(client, claimant, researcher):
     assert Follow.objects.filter(researcher=duplicate).count() == 0
     researcher.refresh_from_db()
     assert researcher.followers_count == 1
+
+
+def test_owner_cannot_follow_own_profile(client, claimant, researcher, reviewer):
+    mine = own(claimant, researcher, reviewer)
+    client.force_login(claimant)
+
+    page = client.get(mine.get_absolute_url()).content.decode()
+    response = client.post(follow_url(mine), {"action": "follow"}, headers={"HX-Request": "true"})
+
+    assert "This is your profile. Other researchers follow it from here." in page
+    assert 'id="follow-button"' not in page
+    assert "This is your own profile, so you cannot follow it." in response.content.decode()
+    assert not Follow.objects.filter(researcher=mine).exists()
+    assert Researcher.objects.get(pk=mine.pk).followers_count == 0
+
+
+def test_owner_can_still_unfollow_earlier_follow(client, claimant, researcher, reviewer):
+    follows.follow(claimant, researcher)
+    mine = own(claimant, researcher, reviewer)
+    client.force_login(claimant)
+
+    page = client.get(mine.get_absolute_url()).content.decode()
+    client.post(follow_url(mine), {"action": "unfollow"})
+
+    assert 'id="follow-button"' in page
+    assert not Follow.objects.filter(researcher=mine).exists()
+
+
+def test_follow_button_keeps_its_id_for_focus(client, claimant, researcher):
+    # htmx gives the focus back to the element with the focused element's id after the swap.
+    client.force_login(claimant)
+
+    response = client.post(follow_url(researcher), {"action": "follow"}, headers={"HX-Request": "true"})
+
+    assert 'id="follow-button"' in response.content.decode()
