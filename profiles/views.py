@@ -43,6 +43,21 @@ def _render_page(request, template_name, context, fragments):
     return response
 
 
+def _page_of(items, per_page: int, request):
+    """Return the page of `items` that ?page= asks for.
+
+    A number below 1 gives the first page. Django's get_page already gives
+    the last page for a number past the end, and the first for text.
+    """
+    number = request.GET.get("page")
+    try:
+        if int(number) < 1:
+            number = 1
+    except (TypeError, ValueError):
+        pass
+    return Paginator(items, per_page).get_page(number)
+
+
 def researcher_index(request):
     query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
     researchers = Researcher.objects.filter(merged_into__isnull=True).select_related("last_known_institution")
@@ -50,7 +65,7 @@ def researcher_index(request):
         researchers = researchers.ranked_search(query)
     else:
         researchers = researchers.order_by("-trust_score", "display_name", "id")
-    page = Paginator(researchers, RESEARCHERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page_of(researchers, RESEARCHERS_PER_PAGE, request)
     return _render_page(
         request,
         "profiles/researcher_index.html",
@@ -68,7 +83,7 @@ def researcher_profile(request, researcher_id):
     # Each work has at most one authorship per researcher (a unique
     # constraint), so this join lists every work once.
     works = Work.objects.filter(authorships__researcher=researcher).newest_first()
-    page = Paginator(works, WORKS_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page_of(works, WORKS_PER_PAGE, request)
     context = {
         "researcher": researcher,
         "trust": trust_for(researcher),
@@ -108,5 +123,5 @@ def work_detail(request, work_id):
 def work_authors(request, work_id):
     work = get_object_or_404(Work.objects.all(), pk=work_id)
     authorships = work.authorships.select_related("researcher").prefetch_related("institutions").order_by("position")
-    page = Paginator(authorships, AUTHORS_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page_of(authorships, AUTHORS_PER_PAGE, request)
     return render(request, "profiles/work_authors.html", {"work": work, "page": page})

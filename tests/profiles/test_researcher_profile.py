@@ -239,6 +239,29 @@ def test_works_page_links_without_javascript(client):
     assert len(beyond.select("section.works .work-item")) == 5
 
 
+@pytest.mark.parametrize("number", ["0", "-1", "many"])
+def test_works_page_below_one_shows_first(client, number):
+    researcher = make_researcher("Paged Example")
+    for year in range(1980, 2025):
+        make_work(researcher, publication_year=year)
+
+    page = soup(client.get(profile_url(researcher), {"page": number}))
+
+    assert "Page 1 of 3, items 1–20 of 45" in text(page.select_one("section.works nav.pagination"))
+    assert text(page.select_one("section.works .work-year")) == "2024"
+
+
+def test_trust_counts_use_singular_and_plural(client):
+    single = make_researcher("Single Example", works_count=1, followers_count=1, topics_count=1)
+    several = make_researcher("Several Example", works_count=2, followers_count=0, topics_count=3)
+
+    single_labels = [text(label) for label in soup(client.get(profile_url(single))).select("section.trust dt")]
+    several_labels = [text(label) for label in soup(client.get(profile_url(several))).select("section.trust dt")]
+
+    assert single_labels == ["Work", "Follower", "Topic", "Close collaborators"]
+    assert several_labels == ["Works", "Followers", "Topics", "Close collaborators"]
+
+
 def test_works_fragment_for_htmx(client, django_assert_num_queries):
     researcher = make_researcher("Fragment Example")
     for year in range(1990, 2015):
@@ -377,7 +400,7 @@ def test_seed_example_profile_values(client):
     assert "Verification L1" in text(trust)
     assert "Unclaimed author" in text(trust)
     counts = {text(block.dt): text(block.dd) for block in trust.select(".counts > div")}
-    assert counts == {"Works": "2", "Followers": "0", "Topics": "1", "Close collaborators": "2"}
+    assert counts == {"Works": "2", "Followers": "0", "Topic": "1", "Close collaborators": "2"}
     works = page.select_one("section.works")
     assert text(works.select_one(".lead")) == "2 published items"
     items = works.select(".work-item")
@@ -412,3 +435,12 @@ def test_profile_search_engine_description(client, trio):
 def test_profile_user_model_is_django_default():
     # The tests above create users with a username; the project keeps Django's user model.
     assert get_user_model()._meta.label == "auth.User"
+
+
+def test_work_without_type_says_so(client):
+    researcher = make_researcher("Untyped Example")
+    make_work(researcher, type="", publication_year=2020)
+
+    page = soup(client.get(profile_url(researcher)))
+
+    assert text(page.select_one("section.works .work-type")) == "type not imported"

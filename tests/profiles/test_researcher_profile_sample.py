@@ -121,11 +121,12 @@ def test_sample_profile_counts_match_records(client, sample, raw_works, author_i
 
     trust = page.select_one("section.trust")
     counts = {text(block.dt): text(block.dd) for block in trust.select(".counts > div")}
+    # Each label is singular for a count of 1.
     assert counts == {
-        "Works": str(expected["works"]),
+        "Work" + "s" * (expected["works"] != 1): str(expected["works"]),
         "Followers": "0",
-        "Topics": str(expected["topics"]),
-        "Close collaborators": str(expected["close"]),
+        "Topic" + "s" * (expected["topics"] != 1): str(expected["topics"]),
+        "Close collaborator" + "s" * (expected["close"] != 1): str(expected["close"]),
     }
     assert text(trust.select_one(".trust-score")) == f"Trust {expected['trust']} - Unverified"
     assert "Verification L1" in text(trust)

@@ -1,0 +1,30 @@
+"""My claims in Chromium on a phone-sized screen."""
+
+import pytest
+from django.test import Client
+
+from claims import services
+from tests.claims import factories
+
+pytestmark = pytest.mark.browser
+
+
+def test_my_claims_fit_a_phone_screen(page, live_server, transactional_db, screenshot_path):
+    user = factories.make_user("phone@example.org")
+    researcher = factories.make_researcher("Ada Example With A Rather Long Display Name", works=2)
+    services.submit_claim(user, researcher, links=["https://example.edu/people/ada"], statement="These are mine.")
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto("/claims/")
+    page.screenshot(path=screenshot_path("my-claims-phone"), full_page=True)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    details = page.get_by_role("link", name="Details").bounding_box()
+    assert details["x"] + details["width"] <= 390
+    label = "getComputedStyle(document.querySelector('.claims-table td[data-label=Submitted]'), '::before').content"
+    assert page.evaluate(label) == '"Submitted: "'
