@@ -25,6 +25,8 @@ from claims import services
 from claims.evidence import email_matches_domains, find_evidence, institution_domains
 from claims.forms import ReviewDecisionForm
 from claims.models import Claim, ClaimEvent, Conversation, Message
+from profiles.models import Work
+from profiles.text import strip_markup
 
 logger = logging.getLogger(__name__)
 
@@ -375,6 +377,10 @@ class MessageAdmin(admin.ModelAdmin):
         return False
 
 
+# The review page lists this many of the record's most recent works.
+REVIEW_WORKS_SHOWN = 10
+
+
 def render_evidence_table(claim):
     """Return the record's facts and the claimant's evidence as one escaped two-column table."""
     researcher = claim.researcher
@@ -400,8 +406,43 @@ def render_evidence_table(claim):
         "", '<li><a href="{}" rel="nofollow noopener noreferrer">{}</a></li>', ((link, link) for link in claim.links)
     )
 
+    record_works = Work.objects.filter(authorships__researcher=researcher)
+    works_total = record_works.count()
+    works = record_works.newest_first().values_list("pk", "title", "publication_year", "venue")[:REVIEW_WORKS_SHOWN]
+    work_items = format_html_join(
+        "",
+        '<li><a href="{}">{}</a> <span class="quiet">{}{}</span></li>',
+        (
+            (
+                reverse("profiles:work", args=[pk]),
+                strip_markup(title) or "Untitled work",
+                year or "year unknown",
+                f", {venue}" if venue else "",
+            )
+            for pk, title, year, venue in works
+        ),
+    )
+    works_cell = format_html(
+        "{} work{} in all{}<ol>{}</ol>",
+        works_total,
+        "" if works_total == 1 else "s",
+        format_html(", the {} most recent:", REVIEW_WORKS_SHOWN) if works_total > REVIEW_WORKS_SHOWN else ":",
+        work_items,
+    )
+    pages = format_html(
+        '<a href="{}">Public profile</a>{}',
+        researcher.get_absolute_url(),
+        format_html(
+            ' · <a href="https://openalex.org/{}" rel="noopener noreferrer">OpenAlex record</a>', researcher.openalex_id
+        )
+        if researcher.openalex_id
+        else "",
+    )
+
     rows = [
-        ("Name", researcher.display_name, user.email),
+        ("Name", researcher.display_name, format_html("Account: {}", user.email)),
+        ("Pages", pages, ""),
+        ("Works", works_cell, ""),
         ("Name variants", ", ".join(researcher.name_variants) or "None", ""),
         ("OpenAlex id", researcher.openalex_id or "None", ""),
         ("ORCID iD", researcher.orcid or "None in the source record", orcid),
@@ -410,7 +451,7 @@ def render_evidence_table(claim):
             format_html("{} ({})", institution.display_name, ", ".join(domains) or "no web domains")
             if institution
             else "Affiliation not imported",
-            format_html("<ul>{}</ul>", emails),
+            format_html("Verified emails:<ul>{}</ul>", emails),
         ),
         ("Claimed by", researcher.claimed_by.email if researcher.claimed_by else "Unclaimed", ""),
         ("Links", "", format_html("<ul>{}</ul>", links) if claim.links else "None"),

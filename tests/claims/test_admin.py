@@ -122,6 +122,35 @@ def test_review_page_shows_evidence(staff_client, claimant, researcher, django_a
     assert "https://example.edu/people/ada" in html
 
 
+def test_review_page_lists_record_works(staff_client, claimant, researcher, django_assert_max_num_queries):
+    for _ in range(11):
+        factories.add_work(researcher)
+    claim = make_claim(claimant, researcher)
+
+    with django_assert_max_num_queries(13):
+        html = staff_client.get(review_url(claim)).content.decode()
+
+    assert "13 works in all, the 10 most recent:" in html
+    assert html.count('<li><a href="/works/') == 10
+    assert f'<a href="{researcher.get_absolute_url()}">Public profile</a>' in html
+    assert (
+        f'<a href="https://openalex.org/{researcher.openalex_id}" rel="noopener noreferrer">OpenAlex record</a>' in html
+    )
+    assert "Account: claimant@example.org" in html
+    assert "Verified emails:<ul>" in html
+
+
+def test_decided_claim_reason_ends_once(staff_client, claimant, researcher, reviewer):
+    claim = make_claim(claimant, researcher)
+    services.approve_claim(claim.pk, reviewer, "Staff page lists the works.")
+
+    html = staff_client.get(review_url(claim)).content.decode()
+
+    assert "<p>This claim is approved.</p>" in html
+    assert "<p>Reason: Staff page lists the works.</p>" in html
+    assert "works.." not in html
+
+
 def test_change_page_shows_evidence_and_audit(staff_client, claimant, researcher):
     claim = make_claim(claimant, researcher)
     html = staff_client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
