@@ -359,3 +359,13 @@ def test_audit_trail_admin_lists_events(staff_client, reviewer, claimant, resear
     html = staff_client.get(reverse("admin:claims_claimevent_changelist")).content.decode()
     assert "No evidence." in html
     assert "Rejected" in html
+
+
+def test_site_navigation_links_staff_to_admin(client, reviewer, claimant):
+    client.force_login(reviewer)
+    staff_page = client.get(reverse("claims:my_claims")).content.decode()
+    client.force_login(claimant)
+    member_page = client.get(reverse("claims:my_claims")).content.decode()
+
+    assert f'<a href="{reverse("admin:index")}">Admin</a>' in staff_page
+    assert f'<a href="{reverse("admin:index")}">Admin</a>' not in member_page
