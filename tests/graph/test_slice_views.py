@@ -9,7 +9,7 @@ from django.utils import timezone
 from bzpeer.celery import app as celery_app
 from graph.models import GraphSlice
 from graph.services import run_build
-from tests.graph.conftest import make_researcher, make_work
+from tests.graph.conftest import make_researcher, make_topic, make_work
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,19 @@ def test_slice_fragment_ready_shows_picture(client, ada, django_assert_num_queri
     assert "Notes on the engine" in html
     assert "hx-trigger" not in html
     assert "aria-busy" not in html
+
+
+def test_slice_lists_explain_their_order(client, db):
+    grace, alan = make_researcher("Grace Hopper"), make_researcher("Alan Turing")
+    make_work("Compilers", [grace, alan], year=1952, topics=[make_topic("Programming languages")])
+    run_build(grace.pk)
+
+    html = client.get(slice_url(grace), HTTP_HX_REQUEST="true").content.decode()
+
+    summary = "<summary>Lists of the picture: 1 person, 0 nearby papers, 1 topic, 0 institutions and 1 work</summary>"
+    assert summary in html
+    assert "<caption>Co-authors ranked by shared works, each weighted by one over the number of other authors" in html
+    assert "the trust snapshot counts primary topics only." in html
 
 
 def test_slice_page_without_javascript(client, ada, django_assert_max_num_queries):
