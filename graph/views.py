@@ -9,7 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from graph import explorer as explorer_data
 from graph import services
-from graph.presenting import filter_lists, present_payload, read_explorer_filters
+from graph.presenting import EARLIEST_YEAR, LATEST_YEAR, filter_lists, present_payload, read_explorer_filters
 from graph.state import describe
 from profiles.models import Researcher
 
@@ -77,6 +77,7 @@ def explorer(request, researcher_id):
             "second_hop_sources": explorer_data.SECOND_HOP_SOURCES,
             "second_hop_each": explorer_data.SECOND_HOP_EACH,
         },
+        "year_limits": {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
         "data": hood.as_json(),
     }
     return render(request, "graph/explorer.html", context)

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from graph.explorer import MAX_FIRST_HOP
@@ -48,12 +49,17 @@ def test_explorer_page_lists_neighbourhood(client, ada, django_assert_max_num_qu
 def test_explorer_filters_kinds_and_years(client, ada):
     html = client.get(explorer_url(ada, "?kind=person&kind=work&from=1850&to=1870")).content.decode()
 
-    assert "A later note" in html
-    assert "Notes on the engine</a>" not in html
-    assert "Cy Somerville</a>" in html
-    assert "Ben Babbage</a>" not in html
-    assert 'id="explorer-topics-title"' not in html
+    text = visible_text(html)
+    assert "A later note" in text
+    assert "Notes on the engine" not in text
+    assert "Cy Somerville" in text
+    assert "Ben Babbage" not in text
+    assert "Analytical engines" not in text
+    assert BeautifulSoup(html, "html.parser").select_one('[data-explorer-list="topic"]').get("hidden") is not None
+    assert "Showing 1 of 3." in text
     assert 'value="1850"' in html
+    # Hidden rows are rendered with their years, for the script to filter.
+    assert 'data-first-year="1843" data-last-year="1843" hidden>' in html
 
 
 def test_explorer_groups_coauthors_beyond_cap(client, db):
@@ -84,3 +90,66 @@ def test_explorer_neighbours_json(client, ada, django_assert_max_num_queries):
 def test_explorer_unknown_researcher_404(client, db):
     assert client.get(reverse("graph:explorer", args=[999999])).status_code == 404
     assert client.get(reverse("graph:explorer_neighbours", args=[999999])).status_code == 404
+
+
+def visible_text(html: str) -> str:
+    """Return the page's text as a browser without JavaScript shows it: no hidden elements or scripts."""
+    page = BeautifulSoup(html, "html.parser")
+    for element in page.select("[hidden], script, template"):
+        element.decompose()
+    return " ".join(page.get_text(" ").split())
+
+
+def test_explorer_reversed_years_rejected(client, ada):
+    response = client.get(explorer_url(ada, "?from=1860&to=1843"))
+
+    page = BeautifulSoup(response.content.decode(), "html.parser")
+    text = visible_text(response.content.decode())
+    error = page.select_one("#explorer-years-error")
+    assert response.status_code == 200
+    assert error.get("hidden") is None
+    assert error.get_text() == "From (1860) is after To (1843). Swap the years or clear one of them."
+    assert page.select_one('input[name="from"]')["value"] == "1860"
+    assert page.select_one('input[name="from"]')["aria-invalid"] == "true"
+    # The lists are not filtered by year.
+    assert "Ben Babbage" in text
+    assert "Cy Somerville" in text
+    assert "Notes on the engine" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "?from=20150",
+            "From (20150) is not between 1000 and 2100. Enter a year in that range, or leave the box empty.",
+        ),
+        ("?to=999", "To (999) is not between 1000 and 2100. Enter a year in that range, or leave the box empty."),
+        ("?from=next", "From (next) is not a year. Enter a year such as 2015, or leave the box empty."),
+    ],
+)
+def test_explorer_invalid_year_rejected(client, ada, query, message):
+    html = client.get(explorer_url(ada, query)).content.decode()
+
+    error = BeautifulSoup(html, "html.parser").select_one("#explorer-years-error")
+    assert error.get("hidden") is None
+    assert error.get_text() == message
+    assert "Notes on the engine" in visible_text(html)
+
+
+def test_explorer_valid_years_show_no_error(client, ada):
+    html = client.get(explorer_url(ada, "?from=1843&to=1843")).content.decode()
+
+    assert BeautifulSoup(html, "html.parser").select_one("#explorer-years-error").get("hidden") is not None
+
+
+def test_explorer_without_javascript_hides_drawing(client, ada):
+    html = client.get(explorer_url(ada)).content.decode()
+
+    text = visible_text(html)
+    stage = BeautifulSoup(html, "html.parser").select_one("#explorer-stage")
+    assert "Click a person" not in text
+    assert "Zoom in" not in text
+    assert "The interactive drawing needs JavaScript. The lists below show the same neighbourhood" in text
+    assert stage.get("hidden") is not None
+    assert stage.select_one("#explorer-canvas") is not None
