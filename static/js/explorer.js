@@ -547,14 +547,29 @@
     return window.location.pathname + (query ? "?" + query : "");
   }
 
+  // Set the form from the address, when Back or Forward returns to an
+  // earlier filter. An address without kinds shows every kind, as on the server.
+  function setFormFromAddress() {
+    var params = new URLSearchParams(window.location.search);
+    var kinds = params.getAll("kind");
+    form.querySelectorAll('input[name="kind"]').forEach(function (box) {
+      box.checked = kinds.length === 0 || kinds.indexOf(box.value) !== -1;
+    });
+    form.elements.from.value = params.get("from") || "";
+    form.elements.to.value = params.get("to") || "";
+  }
+
   // Apply the form to the drawing and the lists. An invalid year range shows
-  // its message and changes nothing else; when the page opens with one, the
-  // years are left out, as the server left them out of the lists.
-  function applyFilters(opening) {
+  // its message and changes nothing else, but when the page opens with one
+  // (`from` is "address"), the years are left out, as the server left them
+  // out of the lists. Each new filter adds a history entry, so Back returns
+  // to the previous one.
+  function applyFilters(from) {
+    var fromAddress = from === "address";
     var filters = readFilters();
     showYearErrors(filters.errors);
     if (filters.errors.length) {
-      if (opening !== true) {
+      if (!fromAddress) {
         return;
       }
       filters.from = null;
@@ -562,8 +577,9 @@
     }
     filterDrawing(filters);
     filterLists(filters);
-    if (opening !== true) {
-      history.replaceState(null, "", filterAddress());
+    var address = filterAddress();
+    if (!fromAddress && address !== window.location.pathname + window.location.search) {
+      history.pushState(null, "", address);
     }
     var shown = cy.nodes().not(".is-filtered").length;
     statusLine.textContent =
@@ -574,12 +590,22 @@
   seedPositions();
   runLayout().then(function () {
     if (form) {
-      form.addEventListener("change", applyFilters);
+      // A ticked or cleared kind applies at once; years apply with the
+      // button or Enter, so a half-typed range adds no history entry.
+      form.addEventListener("change", function (event) {
+        if (event.target.name === "kind") {
+          applyFilters();
+        }
+      });
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         applyFilters();
       });
-      applyFilters(true);
+      window.addEventListener("popstate", function () {
+        setFormFromAddress();
+        applyFilters("address");
+      });
+      applyFilters("address");
     }
     window.bzpeerExplorer.ready = true;
   });

@@ -145,6 +145,28 @@ def test_explorer_filter_narrows_lists(page, network, screenshot_path):
     assert page.evaluate("window.bzpeerExplorer.cy.nodes(':visible').map(n => n.id()).sort()") == drawn
 
 
+def test_explorer_back_button_restores_filters(page, network):
+    ada = network["ada"]
+    page.goto(f"/researchers/{ada.pk}/explorer/")
+    wait_until(page, EXPLORER_READY)
+    page.fill('input[name="from"]', "1844")
+    page.fill('input[name="to"]', "1844")
+    page.click("text=Apply filters")
+    filtered_url = page.url
+
+    page.go_back()
+    wait_until(page, "!window.location.search")
+
+    assert visible_row_names(page, "person") == ["Ben Babbage", "Cy Somerville", "Dee Faraday"]
+    assert page.input_value('input[name="from"]') == ""
+    assert page.locator("#explorer-status").text_content() == "Showing 8 of 8 nodes."
+    page.go_forward()
+    wait_until(page, "window.location.search !== ''")
+    assert page.url == filtered_url
+    assert page.input_value('input[name="from"]') == "1844"
+    assert visible_row_names(page, "person") == ["Ben Babbage", "Cy Somerville"]
+
+
 def test_explorer_reversed_years_message(page, network):
     ada = network["ada"]
 
