@@ -138,6 +138,8 @@ def test_review_page_lists_record_works(staff_client, claimant, researcher, djan
     )
     assert "Account: claimant@example.org" in html
     assert "Verified emails:<ul>" in html
+    # Admin's .button style gives the decision buttons a 24 px target.
+    assert '<button type="submit" name="decision" value="approve" class="button default">Approve</button>' in html
 
 
 def test_decided_claim_reason_ends_once(staff_client, claimant, researcher, reviewer):

@@ -28,3 +28,21 @@ def test_my_claims_fit_a_phone_screen(page, live_server, transactional_db, scree
     assert details["x"] + details["width"] <= 390
     label = "getComputedStyle(document.querySelector('.claims-table td[data-label=Submitted]'), '::before').content"
     assert page.evaluate(label) == '"Submitted: "'
+
+
+def test_claim_detail_wraps_long_links_on_a_phone(page, live_server, transactional_db):
+    user = factories.make_user("longlinks@example.org")
+    researcher = factories.make_researcher("Ada Example", works=2)
+    link = "https://scholar.example.com/citations?user=abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnop"
+    claim = services.submit_claim(user, researcher, links=[link], statement="Unbreakable" + "x" * 60 + " word.")
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(claim.get_absolute_url())
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.get_by_role("link", name=link).is_visible()
