@@ -386,6 +386,8 @@ LANGUAGE_CODE = "en"
 # locale/en rewords django-allauth's strings in the site's sentence case.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
+# Django's English formats use "Dec. 5, 2026, 12:11 a.m."; ours match the site's pages.
+FORMAT_MODULE_PATH = ["bzpeer.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -94,13 +94,23 @@ class AgeFilter(admin.SimpleListFilter):
         return queryset
 
 
+def event_actor(event) -> str:
+    """Return the email of who made a claim event, as the review page shows it (allauth's usernames say less)."""
+    return event.actor.email if event.actor else "(deleted user)"
+
+
 class ClaimEventInline(admin.TabularInline):
     model = ClaimEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "actor", "reason"]
+    fields = ["created_at", "action", "event_actor", "reason"]
     readonly_fields = fields
     verbose_name = "audit event"
+
+    @admin.display(description="Actor")
+    def event_actor(self, event):
+        return event_actor(event)
+
     verbose_name_plural = "audit trail"
 
     def has_view_permission(self, request, obj=None):
@@ -280,11 +290,15 @@ class ClaimAdmin(admin.ModelAdmin):
 class ClaimEventAdmin(admin.ModelAdmin):
     """The audit trail of all claims, newest first; read-only."""
 
-    list_display = ["created_at", "claim", "action", "actor", "reason"]
+    list_display = ["created_at", "claim", "action", "event_actor", "reason"]
     list_filter = ["action"]
     list_select_related = ["claim__researcher", "actor"]
     search_fields = ["claim__researcher__display_name", "actor__email", "reason"]
     ordering = ["-created_at", "-pk"]
+
+    @admin.display(description="Actor", ordering="actor__email")
+    def event_actor(self, event):
+        return event_actor(event)
 
     def has_add_permission(self, request):
         return False

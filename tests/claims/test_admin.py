@@ -371,3 +371,21 @@ def test_site_navigation_links_staff_to_admin(client, reviewer, claimant):
 
     assert f'<a href="{reverse("admin:index")}">Admin</a>' in staff_page
     assert f'<a href="{reverse("admin:index")}">Admin</a>' not in member_page
+
+
+def test_audit_trail_names_actors_by_email_with_site_dates(staff_client, claimant, researcher, reviewer):
+    claim = make_claim(claimant, researcher)
+    services.approve_claim(claim.pk, reviewer, "Links match.")
+    claimant.username = "generated-username-42"
+    claimant.save()
+    decided = Claim.objects.get(pk=claim.pk).decided_at
+    reviewer.user_permissions.add(Permission.objects.get(codename="view_claimevent"))
+
+    change_page = staff_client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    trail_page = staff_client.get(reverse("admin:claims_claimevent_changelist")).content.decode()
+
+    for page in (change_page, trail_page):
+        assert "claimant@example.org" in page
+        assert "reviewer@example.org" in page
+        assert "generated-username-42" not in page
+        assert decided.strftime("%-d %b %Y, %H:%M") in page
