@@ -146,8 +146,10 @@ def _server_cpu_seconds() -> float:
     """CPU time used so far by the PostgreSQL server: postmaster, live children and reaped children (Linux /proc).
 
     The import's recompute runs on connections of its own that close before
-    the measurement ends, and an exited backend's CPU time moves into the
-    postmaster's counters of reaped children, so nothing is lost.
+    the measurement ends. Linux adds an exited backend's CPU time to the
+    postmaster's counters of reaped children (cutime, cstime) once the
+    postmaster waits for it, so a backend still unreaped at that moment
+    would be missed.
     """
     from django.db import connection
 

@@ -60,7 +60,7 @@ def env_secret(name: str, default: str = "") -> str:
 
 
 def env_site_url(name: str) -> str:
-    """Read a public site address such as https://bzpeer.example.org; "" when unset."""
+    """Read a public site address such as https://bzpeer.example.org, or "" when unset."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return ""
@@ -102,8 +102,8 @@ if not SECRET_KEY:
     SECRET_KEY = "development-only-key-never-use-in-production"  # noqa: S105
 
 # The public address that emails link to (claim decisions, new messages).
-# Emails sent without a request have no other way to know it; when it is
-# unset they name the page in words instead.
+# Emails sent without a request have no other way to know it. When it is
+# unset, they name the page in words instead.
 SITE_URL = env_site_url("SITE_URL")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
@@ -386,7 +386,7 @@ LANGUAGE_CODE = "en"
 # locale/en rewords django-allauth's strings in the site's sentence case.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
-# Django's English formats use "Dec. 5, 2026, 12:11 a.m."; ours match the site's pages.
+# Django's English formats give "Dec. 5, 2026, 12:11 a.m.", and these match the site's pages.
 FORMAT_MODULE_PATH = ["bzpeer.formats"]
 USE_I18N = True
 USE_TZ = True

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 
 def favicon(request):
-    """Send /favicon.ico, which browsers ask for on pages without an icon link (such as admin), to the site icon."""
+    """Send /favicon.ico, which browsers request on pages without an icon link (such as admin), to the site icon."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 

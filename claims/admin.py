@@ -95,7 +95,10 @@ class AgeFilter(admin.SimpleListFilter):
 
 
 def event_actor(event) -> str:
-    """Return the email of who made a claim event, as the review page shows it (allauth's usernames say less)."""
+    """Return the email of the user who made a claim event, as the review page shows it.
+
+    Emails identify claimants better than the usernames that allauth generates.
+    """
     return event.actor.email if event.actor else "(deleted user)"
 
 

@@ -39,7 +39,7 @@ def toggle_follow(request, researcher_id):
 
     error = ""
     if requested_action == "follow" and researcher.claimed_by_id == request.user.pk:
-        # Owners would count among their own followers; unfollowing stays
+        # Owners would count among their own followers. Unfollowing stays
         # possible for a follow made before the claim.
         error = OWN_PROFILE_MESSAGE
         following = is_following(request.user, researcher)

@@ -44,7 +44,7 @@ def _render_page(request, template_name, context, fragments):
 
 
 def _page_of(items, per_page: int, request):
-    """Return the page of `items` that ?page= asks for.
+    """Return the page of `items` that the ?page= parameter requests.
 
     A number below 1 gives the first page. Django's get_page already gives
     the last page for a number past the end, and the first for text.

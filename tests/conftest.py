@@ -52,6 +52,20 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def log_in_browser(page, live_server):
+    """Return a function that logs the browser page in as a user, through a session made by Django's test client."""
+    from django.test import Client
+
+    def log_in(user):
+        client = Client()
+        client.force_login(user)
+        cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+        page.context.add_cookies([cookie])
+
+    return log_in
+
+
+@pytest.fixture
 def screenshot_path():
     """Return a function that gives a git-ignored path for a named screenshot."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)

@@ -58,7 +58,7 @@ class LineBatch:
 
 @dataclass(slots=True)
 class FileRange:
-    """Whole lines of a plain JSON-lines file between two byte offsets; the first is line `first_line`."""
+    """Whole lines of a plain JSON-lines file between two byte offsets, starting at line `first_line`."""
 
     file: str
     start: int
@@ -183,7 +183,7 @@ def plan_batches(
 ) -> Iterator[LineBatch | FileRange]:
     """Yield the batches of one file: FileRanges of `batch_lines` lines for plain JSON lines, else LineBatches.
 
-    The file is read once here to find where lines start; the parsing
+    The file is read once here to find where lines start. The parsing
     process reads each range again, from the page cache.
     """
     ranges = _plan_ranges(path, on_read, batch_lines)
@@ -194,14 +194,14 @@ def plan_batches(
 
 
 def _plan_ranges(path: Path, on_read, batch_lines: int) -> Iterator[FileRange] | None:
-    """Return the FileRanges of a plain JSON-lines file; None for a gzipped file or a JSON document."""
+    """Return the FileRanges of a plain JSON-lines file, or None for a gzipped file or a JSON document."""
     try:
         with path.open("rb") as handle:
             head = handle.read(READ_CHUNK_BYTES)
             if head.startswith(GZIP_MAGIC):
                 return None
             # The first non-blank line decides, as in read_batches. When the
-            # first chunk holds no whole line, read_batches reads the file.
+            # first chunk contains no whole line, read_batches reads the file.
             first = next((line.strip() for line in head.split(b"\n")[:-1] if line.strip()), None)
             if first is None and head.strip():
                 return None

@@ -171,12 +171,22 @@
   // stronger for a small neighbourhood, which has room to spread out. It
   // always starts from the current positions: the seeded ones at first,
   // after an expansion the drawing so far, which then keeps its shape.
+  // Edge length and node repulsion by neighbourhood size, chosen by
+  // measuring the closest pair of nodes after the layout: about 140 units
+  // apart for 6 nodes, 50 for 130 nodes.
+  var LAYOUT_BY_SIZE = [
+    { upTo: SMALL_NEIGHBOURHOOD, edgeLength: 150, repulsion: 2000000 },
+    { upTo: 60, edgeLength: 110, repulsion: 1000000 },
+    { upTo: Infinity, edgeLength: 80, repulsion: 400000 },
+  ];
+
   function forceLayout() {
     var count = cy.nodes().length;
-    // Chosen by measuring the closest pair of nodes after the layout: about
-    // 140 units apart for 6 nodes, 50 for 130 nodes.
-    var edgeLength = count <= SMALL_NEIGHBOURHOOD ? 150 : count <= 60 ? 110 : 80;
-    var repulsion = count <= SMALL_NEIGHBOURHOOD ? 2000000 : count <= 60 ? 1000000 : 400000;
+    var size = LAYOUT_BY_SIZE.filter(function (step) {
+      return count <= step.upTo;
+    })[0];
+    var edgeLength = size.edgeLength;
+    var repulsion = size.repulsion;
     var centre = cy.getElementById(data.center);
     var centreEdgeLength = Math.max(edgeLength, 25 * Math.sqrt(centre.degree()));
     return {
@@ -719,12 +729,22 @@
       var sharedCell = document.createElement("td");
       sharedCell.textContent = shared[person.id] === undefined ? "" : shared[person.id];
       var yearsCell = document.createElement("td");
-      var first = person.first_year;
-      var last = person.last_year;
-      yearsCell.textContent = first ? (last && last !== first ? first + "–" + last : String(first)) : "";
+      yearsCell.textContent = yearSpan(person.first_year, person.last_year);
       row.append(nameCell, sharedCell, yearsCell);
       body.appendChild(row);
     });
+  }
+
+  // "2014–2016", "2014" when both years are equal, "" when none is known,
+  // as the server writes the years in the People table.
+  function yearSpan(first, last) {
+    if (!first) {
+      return "";
+    }
+    if (last && last !== first) {
+      return first + "–" + last;
+    }
+    return String(first);
   }
 
   cy.on("tap", "node", function (event) {

@@ -373,7 +373,7 @@ def test_site_navigation_links_staff_to_admin(client, reviewer, claimant):
     assert f'<a href="{reverse("admin:index")}">Admin</a>' not in member_page
 
 
-def test_audit_trail_names_actors_by_email_with_site_dates(staff_client, claimant, researcher, reviewer):
+def test_audit_trail_emails_and_dates(staff_client, claimant, researcher, reviewer):
     claim = make_claim(claimant, researcher)
     services.approve_claim(claim.pk, reviewer, "Links match.")
     claimant.username = "generated-username-42"

@@ -1,7 +1,6 @@
 """My claims in Chromium on a phone-sized screen."""
 
 import pytest
-from django.test import Client
 
 from claims import services
 from tests.claims import factories
@@ -9,15 +8,11 @@ from tests.claims import factories
 pytestmark = pytest.mark.browser
 
 
-def test_my_claims_fit_a_phone_screen(page, live_server, transactional_db, screenshot_path):
+def test_my_claims_fit_a_phone_screen(page, log_in_browser, transactional_db, screenshot_path):
     user = factories.make_user("phone@example.org")
     researcher = factories.make_researcher("Ada Example With A Rather Long Display Name", works=2)
     services.submit_claim(user, researcher, links=["https://example.edu/people/ada"], statement="These are mine.")
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    log_in_browser(user)
     page.set_viewport_size({"width": 390, "height": 844})
 
     page.goto("/claims/")
@@ -30,16 +25,12 @@ def test_my_claims_fit_a_phone_screen(page, live_server, transactional_db, scree
     assert page.evaluate(label) == '"Submitted: "'
 
 
-def test_claim_detail_wraps_long_links_on_a_phone(page, live_server, transactional_db):
+def test_claim_detail_wraps_long_links_on_a_phone(page, log_in_browser, transactional_db):
     user = factories.make_user("longlinks@example.org")
     researcher = factories.make_researcher("Ada Example", works=2)
     link = "https://scholar.example.com/citations?user=abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnop"
     claim = services.submit_claim(user, researcher, links=[link], statement="Unbreakable" + "x" * 60 + " word.")
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    log_in_browser(user)
     page.set_viewport_size({"width": 390, "height": 844})
 
     page.goto(claim.get_absolute_url())

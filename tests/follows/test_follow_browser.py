@@ -1,21 +1,16 @@
 """The follow toggle in Chromium, driven from the keyboard."""
 
 import pytest
-from django.test import Client
 
 from tests.claims import factories
 
 pytestmark = pytest.mark.browser
 
 
-def test_follow_from_keyboard_keeps_focus(page, live_server, transactional_db):
+def test_follow_from_keyboard_keeps_focus(page, log_in_browser, transactional_db):
     user = factories.make_user("keyboard@example.org")
     researcher = factories.make_researcher("Ada Example", works=2)
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    log_in_browser(user)
 
     page.goto(researcher.get_absolute_url())
     page.locator("#follow-button").focus()

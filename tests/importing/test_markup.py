@@ -75,7 +75,7 @@ def test_clean_name_keeps_non_latin():
     assert clean_name(None) == ""
 
 
-def test_collapse_spaces_treats_every_whitespace_character_as_the_regex_does():
+def test_collapse_spaces_matches_regex():
     # Each character that Python's regular expressions call whitespace, in
     # runs, at both ends and between words.
     spaces = "".join(chr(code) for code in range(0x3001) if re.fullmatch(r"\s", chr(code)))
